@@ -1,0 +1,1 @@
+export type { VersionResult } from './commands/version.js';

@@ -1,0 +1,1 @@
+export { BERTH_VERSION } from './version.js';

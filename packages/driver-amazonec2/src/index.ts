@@ -1,0 +1,1 @@
+export { AmazonEc2Driver } from './driver.js';

@@ -1,0 +1,4 @@
+import { serve } from '@berth/driver-protocol';
+import { AmazonEc2Driver } from './driver.js';
+
+serve(new AmazonEc2Driver());

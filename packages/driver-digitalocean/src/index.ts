@@ -1,0 +1,1 @@
+export { DigitalOceanDriver } from './driver.js';

@@ -1,0 +1,1 @@
+export { GenericDriver } from './driver.js';

@@ -1,0 +1,4 @@
+import { serve } from '@berth/driver-protocol';
+import { GenericDriver } from './driver.js';
+
+serve(new GenericDriver());

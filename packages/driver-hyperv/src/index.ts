@@ -1,0 +1,1 @@
+export { HypervDriver } from './driver.js';

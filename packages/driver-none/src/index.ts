@@ -1,0 +1,1 @@
+export { NoneDriver } from './driver.js';

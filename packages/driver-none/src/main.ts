@@ -1,0 +1,4 @@
+import { serve } from '@berth/driver-protocol';
+import { NoneDriver } from './driver.js';
+
+serve(new NoneDriver());

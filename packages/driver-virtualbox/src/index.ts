@@ -1,0 +1,1 @@
+export { VirtualBoxDriver } from './driver.js';
