@@ -1,0 +1,29 @@
+/**
+ * What a systemd container needs on this machine kind, where `--privileged` fails because
+ * CAP_SYS_RESOURCE is not in the bounding set (see DEVELOPERS.md).
+ */
+export const SYSTEMD_CONTAINER_FLAGS = [
+  '--cap-add',
+  'ALL',
+  '--cap-drop',
+  'SYS_RESOURCE',
+  '--security-opt',
+  'seccomp=unconfined',
+  '--security-opt',
+  'apparmor=unconfined',
+  '--device-cgroup-rule',
+  'a *:* rwm',
+  '-v',
+  '/sys/fs/cgroup:/sys/fs/cgroup:rw',
+  '--tmpfs',
+  '/run',
+  '--tmpfs',
+  '/run/lock',
+  // A reboot from inside ends PID 1 with a failure status and comes back; a power-off ends
+  // it with 0 and stays off (see the image recipe).
+  '--restart',
+  'on-failure',
+  // systemd halts cleanly on SIGRTMIN+3; it ignores SIGTERM as PID 1.
+  '--stop-signal',
+  'SIGRTMIN+3',
+];

@@ -1,0 +1,86 @@
+import { docker } from '../engine/docker.js';
+import type { CommandResult } from '../engine/run-command.js';
+import { type SshExecOptions, sshExec, waitForSsh } from '../ssh/ssh-exec.js';
+import { containerAddress } from './network.js';
+
+export type HostVariant = 'base' | 'adopt';
+
+export interface TestHostInfo {
+  /** Container name; also the host's initial hostname. */
+  name: string;
+  variant: HostVariant;
+  address: string;
+  port: number;
+  rootUser: 'root';
+  /** A non-root user with passwordless sudo. */
+  sudoUser: 'berth';
+  /** OpenSSH private key that both users accept. */
+  privateKey: string;
+  privateKeyPath: string;
+  publicKey: string;
+}
+
+/** A real Debian 12 host (systemd, sshd) in a container, reached over real SSH. */
+export class TestHost implements TestHostInfo {
+  readonly rootUser = 'root' as const;
+  readonly sudoUser = 'berth' as const;
+  readonly port = 22;
+
+  constructor(
+    readonly name: string,
+    readonly variant: HostVariant,
+    public address: string,
+    readonly privateKey: string,
+    readonly privateKeyPath: string,
+    readonly publicKey: string,
+  ) {}
+
+  /** Runs a command over SSH as root (default) or as the sudo user. */
+  exec(command: string, options: SshExecOptions & { user?: string } = {}): Promise<CommandResult> {
+    return sshExec(
+      { address: this.address, port: this.port, user: options.user ?? 'root', privateKey: this.privateKey },
+      command,
+      options,
+    );
+  }
+
+  /** Like exec, but throws with the output when the command fails. */
+  async mustExec(command: string, options: SshExecOptions & { user?: string } = {}): Promise<string> {
+    const result = await this.exec(command, options);
+    if (result.code !== 0) {
+      throw new Error(`on ${this.name}: "${command}" exited ${result.code}: ${result.stderr || result.stdout}`);
+    }
+    return result.stdout;
+  }
+
+  async waitForSsh(timeoutMs?: number): Promise<void> {
+    await this.refreshAddress();
+    await waitForSsh({ address: this.address, port: this.port, user: 'root', privateKey: this.privateKey }, timeoutMs);
+  }
+
+  /** The address can change when the container is started again, as a VM's can. */
+  async refreshAddress(): Promise<string> {
+    const address = await containerAddress(this.name);
+    if (address) this.address = address;
+    return this.address;
+  }
+
+  /** Container state as Docker sees it: running, exited, restarting, ... */
+  async containerState(): Promise<string> {
+    return (await docker(['inspect', '--format', '{{.State.Status}}', this.name])).trim();
+  }
+
+  /** Power actions from outside, as a hypervisor or cloud would do them. */
+  async powerOff(): Promise<void> {
+    await docker(['stop', '--time', '20', this.name]);
+  }
+
+  async powerOn(): Promise<void> {
+    await docker(['start', this.name]);
+    await this.refreshAddress();
+  }
+
+  async kill(): Promise<void> {
+    await docker(['kill', this.name]);
+  }
+}

@@ -1,0 +1,12 @@
+export { docker, tryDocker } from './engine/docker.js';
+export { ensureEngine } from './engine/ensure-engine.js';
+export { type CommandResult, mustRun, runCommand } from './engine/run-command.js';
+export { NETWORK_NAME, type TestNetwork } from './hosts/network.js';
+export { type HostVariant, TestHost, type TestHostInfo } from './hosts/test-host.js';
+export { ensureImages, type TestImages } from './images/ensure-images.js';
+export { INSTALL_SCRIPT } from './install-script/install-script.js';
+export { LABEL_KIT, LABEL_OWNER, LABEL_RUN } from './session/labels.js';
+export { reapOrphans, reapRun } from './session/reap.js';
+export { type StartHostOptions, TestSession } from './session/session.js';
+export { generateKeyPair, type KeyPair } from './ssh/key-pair.js';
+export { sshExec, waitForSsh } from './ssh/ssh-exec.js';
