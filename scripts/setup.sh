@@ -20,8 +20,10 @@ fi
 say "node $(node --version), npm $(npm --version)"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "npm ci"
-  npm ci --no-fund --no-audit --loglevel=error
+  # npm install, not npm ci: npm 11 leaves other platforms' optional packages (Biome's
+  # binaries) out of the lock file and npm ci then refuses it. install follows the lock as is.
+  say "npm install (from package-lock.json)"
+  npm install --no-fund --no-audit --loglevel=error
 fi
 say "build (tsc -b)"
 npx tsc -b
