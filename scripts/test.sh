@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 printf '==> lint (biome)\n'
-npx biome ci .
+npx biome ci --colors=off .
 printf '==> tests (vitest: unit + e2e)\n'
 report=$(mktemp)
 status=0
