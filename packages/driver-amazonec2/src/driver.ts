@@ -1,7 +1,7 @@
-import type { CreateFlag, Driver, DriverCapabilities } from '@berth/driver-protocol';
+import { BaseDriver, type CreateFlag, type DriverCapabilities } from '@berth/driver-protocol';
 
-/** The amazonec2 driver. Its machine methods arrive with the issues that fill this package. */
-export class AmazonEc2Driver implements Driver {
+/** The amazonec2 driver. Machine methods not written yet reject with NotSupportedError (BaseDriver). */
+export class AmazonEc2Driver extends BaseDriver {
   readonly name = 'amazonec2';
   readonly version = '0.1.0';
 

@@ -1,7 +1,7 @@
-import type { CreateFlag, Driver, DriverCapabilities } from '@berth/driver-protocol';
+import { BaseDriver, type CreateFlag, type DriverCapabilities } from '@berth/driver-protocol';
 
-/** The digitalocean driver. Its machine methods arrive with the issues that fill this package. */
-export class DigitalOceanDriver implements Driver {
+/** The digitalocean driver. Machine methods not written yet reject with NotSupportedError (BaseDriver). */
+export class DigitalOceanDriver extends BaseDriver {
   readonly name = 'digitalocean';
   readonly version = '0.1.0';
 

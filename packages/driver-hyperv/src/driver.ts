@@ -1,7 +1,7 @@
-import type { CreateFlag, Driver, DriverCapabilities } from '@berth/driver-protocol';
+import { BaseDriver, type CreateFlag, type DriverCapabilities } from '@berth/driver-protocol';
 
-/** The hyperv driver. Its machine methods arrive with the issues that fill this package. */
-export class HypervDriver implements Driver {
+/** The hyperv driver. Machine methods not written yet reject with NotSupportedError (BaseDriver). */
+export class HypervDriver extends BaseDriver {
   readonly name = 'hyperv';
   readonly version = '0.1.0';
 

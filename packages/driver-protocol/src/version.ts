@@ -1,6 +1,6 @@
 /**
- * Protocol version spoken by this package. The major part is checked in
- * `driver/initialize`; a minor bump only adds optional fields.
+ * Protocol version spoken by this package, `MAJOR.MINOR`. The major is checked in
+ * `driver/initialize`; a minor bump only adds optional fields, methods and codes.
  */
 export const PROTOCOL_VERSION = '1.0';
 
@@ -9,7 +9,8 @@ export const DRIVER_COOKIE_ENV = 'BERTH_DRIVER_COOKIE';
 /** The cookie's value. Not a security measure: it only stops accidental direct runs. */
 export const DRIVER_COOKIE_VALUE = 'berth-driver-v1';
 
+/** The major part of a `MAJOR.MINOR` version, or -1 if it has none. */
 export function protocolMajor(version: string): number {
-  const major = Number.parseInt(version.split('.')[0] ?? '', 10);
-  return Number.isNaN(major) ? -1 : major;
+  const major = /^(\d+)(?:\.\d+)*$/.exec(version.trim())?.[1];
+  return major === undefined ? -1 : Number(major);
 }

@@ -1,7 +1,7 @@
-import type { CreateFlag, Driver, DriverCapabilities } from '@berth/driver-protocol';
+import { BaseDriver, type CreateFlag, type DriverCapabilities } from '@berth/driver-protocol';
 
-/** The virtualbox driver. Its machine methods arrive with the issues that fill this package. */
-export class VirtualBoxDriver implements Driver {
+/** The virtualbox driver. Machine methods not written yet reject with NotSupportedError (BaseDriver). */
+export class VirtualBoxDriver extends BaseDriver {
   readonly name = 'virtualbox';
   readonly version = '0.1.0';
 

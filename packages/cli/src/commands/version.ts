@@ -1,17 +1,35 @@
 import { BERTH_VERSION } from '@berth/core';
-import { Command } from '@oclif/core';
+import { Args } from '@oclif/core';
+import { BerthCommand } from '../base-command.js';
 
 export interface VersionResult {
   version: string;
 }
 
-export default class Version extends Command {
+export default class Version extends BerthCommand {
   static override summary = 'Show the Berth version or a machine docker version';
-  static override examples = ['<%= config.bin %> <%= command.id %>'];
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> web'];
+  static override args = { name: Args.string({ description: 'machine name (prints its engine version)' }) };
 
   async run(): Promise<VersionResult> {
-    await this.parse(Version);
-    this.log(`${this.config.bin} version ${BERTH_VERSION}`);
-    return { version: BERTH_VERSION };
+    const { args, argv } = await this.parse(Version);
+    if (argv.length > 1) this.error('Error: Expected one machine name as an argument', { exit: 1 });
+    if (!args.name) {
+      this.log(`${this.config.bin} version ${BERTH_VERSION}`);
+      return { version: BERTH_VERSION };
+    }
+    const ctx = await this.context();
+    const { engineTlsFor, machineParams, openMachine } = await import('@berth/core/machine');
+    const { getEngineVersion } = await import('@berth/core/engine');
+    const { record, driver } = await openMachine(ctx, args.name);
+    const { url } = await driver.getUrl(machineParams(ctx.store, record));
+    let version: string;
+    try {
+      version = (await getEngineVersion({ url, tls: await engineTlsFor(record.config), timeoutMs: 20_000 })).Version;
+    } catch {
+      this.error('Unable to query docker version: Cannot connect to the docker engine endpoint', { exit: 1 });
+    }
+    this.log(version);
+    return { version };
   }
 }

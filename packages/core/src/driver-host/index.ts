@@ -1,1 +1,21 @@
-export {};
+export {
+  type DiscoveryOptions,
+  DRIVERS_PATH_ENV,
+  type DriverExecutable,
+  type DriverSource,
+  driverExecutableName,
+  findDriverExecutable,
+} from './discovery.js';
+export {
+  DEFAULT_DRIVER_HOST_TIMEOUTS,
+  DriverHost,
+  type DriverHostOptions,
+  type DriverHostTimeouts,
+  type DriverLogEvent,
+  type DriverProgressEvent,
+  type DriverSpawnEvent,
+  type DriverStderrEvent,
+} from './driver-host.js';
+export type { DriverExit } from './driver-process.js';
+export { type CallOptions, RemoteDriver } from './remote-driver.js';
+export { REDACTED } from './secret-redactor.js';

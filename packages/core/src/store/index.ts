@@ -1,1 +1,63 @@
-export {};
+export {
+  InvalidMachineNameError,
+  MachineAlreadyExistsError,
+  MachineConfigError,
+  type MachineConfigProblem,
+  MachineConfigVersionError,
+  MachineNotFoundError,
+  StoreLockedError,
+  StoreLockLostError,
+} from '../errors/store-errors.js';
+export { type AtomicFile, writeFileAtomic, writeFilesAtomic } from './atomic-write.js';
+export { type ConfigOrigin, type ParsedHostConfig, parseHostConfig, serializeHostConfig } from './config-json.js';
+export { OLDEST_MIGRATABLE_VERSION } from './config-migration.js';
+export {
+  type AuthOptions,
+  CURRENT_CONFIG_VERSION,
+  type DriverConfig,
+  type EngineOptions,
+  type HostConfig,
+  type HostOptions,
+  type SwarmOptions,
+} from './host-config.js';
+export {
+  listMachineNames,
+  listMachines,
+  loadMachine,
+  type MachineListEntry,
+  type MachineLoadError,
+  type MachineRecord,
+  machineExists,
+} from './load-machine.js';
+export { assertPathSafeMachineName, isValidMachineName, validateMachineName } from './machine-name.js';
+export {
+  defaultAuthOptions,
+  defaultEngineOptions,
+  defaultSwarmOptions,
+  type NewHostConfigParams,
+  newHostConfig,
+} from './new-host-config.js';
+export { removeMachine } from './remove-machine.js';
+export { CONFIG_FILE_MODE, createMachineDir, STORE_DIR_MODE, saveMachine } from './save-machine.js';
+export { resolveStoragePath, type StoragePathSources } from './storage-path.js';
+export {
+  CONFIG_BACKUP_FILE,
+  CONFIG_FILE,
+  machineConfigBackupPath,
+  machineConfigPath,
+  machineDir,
+  machineLockPath,
+  resolveStore,
+  type Store,
+  storeAt,
+} from './store-layout.js';
+export {
+  caLockPath,
+  DEFAULT_LOCK_STALE_MS,
+  DEFAULT_LOCK_WAIT_MS,
+  type StoreLockOptions,
+  withCaLock,
+  withFileLock,
+  withMachineLock,
+} from './store-lock.js';
+export { updateMachine } from './update-machine.js';

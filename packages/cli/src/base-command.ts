@@ -1,0 +1,87 @@
+import type { BerthContext } from '@berth/core/machine';
+import { Command, Errors } from '@oclif/core';
+
+/**
+ * Every berth command: opens the store and driver host on first use, always ends the driver
+ * processes it started, and renders errors one way (message, then how to fix it) with
+ * docker-machine's exit codes.
+ */
+export abstract class BerthCommand extends Command {
+  private berth?: BerthContext;
+  /** Set on Ctrl-C / SIGTERM: long operations pass it down so they clean up what they made. */
+  protected readonly abort = new AbortController();
+
+  protected get debugMode(): boolean {
+    const value = process.env.MACHINE_DEBUG ?? '';
+    return ['1', 't', 'true', 'TRUE', 'True'].includes(value);
+  }
+
+  /** The store and driver processes of this command (opened lazily: `version` never needs them). */
+  protected async context(): Promise<BerthContext> {
+    if (!this.berth) {
+      const { BerthContext: Context } = await import('@berth/core/machine');
+      const { fileURLToPath } = await import('node:url');
+      const cliBin = fileURLToPath(new URL('../node_modules/.bin/', import.meta.url));
+      const rootBin = fileURLToPath(new URL('../../../node_modules/.bin/', import.meta.url));
+      this.berth = Context.open({
+        driverHost: {
+          searchDirs: [cliBin, rootBin],
+          onStderr: (event) => {
+            if (this.debugMode) process.stderr.write(`(${event.driver}) ${event.line}\n`);
+          },
+          onLog: (event) => {
+            if (event.level === 'error' || event.level === 'warn' || this.debugMode) {
+              process.stderr.write(`(${event.machine ?? event.driver}) ${event.message}\n`);
+            }
+          },
+          onProgress: (event) => this.log(`(${event.machine || event.driver}) ${event.message}`),
+        },
+      });
+    }
+    return this.berth;
+  }
+
+  override async init(): Promise<void> {
+    await super.init();
+    const onSignal = () => {
+      if (this.abort.signal.aborted) process.exit(130);
+      this.abort.abort(new Error('interrupted'));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+
+  protected override async finally(error: Error | undefined): Promise<void> {
+    await this.berth?.dispose();
+    await super.finally(error);
+  }
+
+  protected override async catch(error: Error & { exitCode?: number; code?: unknown }): Promise<void> {
+    if (error instanceof Errors.ExitError) throw error;
+    const { isBerthError } = await import('@berth/driver-protocol');
+    if (isBerthError(error)) {
+      process.stderr.write(`${this.errorPrefix(error)}${error.message}\n`);
+      for (const action of error.actions) process.stderr.write(`  ${action}\n`);
+      if (this.debugMode && error.stack) process.stderr.write(`${error.stack}\n`);
+      this.exit(this.exitCodeFor(error));
+    }
+    if (error instanceof Errors.CLIError && (error as { oclif?: { exit?: number } }).oclif?.exit === 2) {
+      // oclif's flag and argument parse errors: docker-machine says "Incorrect Usage." (exit 1 here).
+      process.stderr.write(`Incorrect Usage: ${error.message}\nSee '${this.config.bin} ${this.id} --help'.\n`);
+      this.exit(1);
+    }
+    process.stderr.write(`${error.message}\n`);
+    if (this.debugMode && error.stack) process.stderr.write(`${error.stack}\n`);
+    this.exit(1);
+  }
+
+  /** Exit status for a Berth error (docker-machine: 1, or 3 for a failed pre-create check). */
+  protected exitCodeFor(error: Error & { code: string; exitCode: number }): number {
+    return error.exitCode || 1;
+  }
+
+  /** A command may prefix errors as docker-machine did (e.g. "Error creating machine: "). */
+  protected errorPrefix(_error: Error & { code: string }): string {
+    return '';
+  }
+}

@@ -1,0 +1,32 @@
+import { Flags } from '@oclif/core';
+import { BerthCommand } from '../base-command.js';
+
+export default class Active extends BerthCommand {
+  static override summary = 'Print which machine is active';
+  static override examples = ['<%= config.bin %> <%= command.id %>'];
+  static override flags = {
+    timeout: Flags.integer({ char: 't', summary: 'Timeout in seconds, default to 10s', default: 10 }),
+  };
+
+  async run(): Promise<{ name: string }> {
+    const { flags, argv } = await this.parse(Active);
+    if (argv.length > 0) this.error('Error: Too many arguments given', { exit: 1 });
+    const dockerHost = process.env.DOCKER_HOST ?? '';
+    const ctx = await this.context();
+    const { listMachines } = await import('@berth/core/store');
+    const { probeMachine } = await import('@berth/core/machine');
+    const { compareNatural } = await import('../render/index.js');
+    const machines = (await listMachines(ctx.store)).flatMap((entry) => (entry.ok ? [entry.machine] : []));
+    machines.sort((a, b) => compareNatural(a.name.toLowerCase(), b.name.toLowerCase()));
+    if (dockerHost) {
+      const probes = await Promise.all(machines.map((m) => probeMachine(ctx, m, flags.timeout * 1000)));
+      const active = probes.find((p) => p.state === 'Running' && p.url === dockerHost);
+      if (active) {
+        this.log(active.name);
+        return { name: active.name };
+      }
+      if (probes.some((p) => p.timedOut)) this.error('Error getting active host: timeout', { exit: 1 });
+    }
+    this.error('No active host found', { exit: 1 });
+  }
+}

@@ -1,0 +1,121 @@
+import type { FlagValues } from '@berth/driver-protocol';
+import { Args } from '@oclif/core';
+import { BerthCommand } from '../base-command.js';
+import { driverNameFromArgv, SHARED_CREATE_FLAGS } from '../create-flags.js';
+import { driverFlagsHelp, toOclifFlags } from '../driver-flags.js';
+
+export interface CreateResult {
+  name: string;
+  driver: string;
+}
+
+const PHASE_PREFIX: Record<string, string> = {
+  flags: 'Error setting machine configuration from flags provided: ',
+  certs: 'Error generating certificates: ',
+  'driver-create': 'Error creating machine: Error in driver during machine creation: ',
+  provision: 'Error creating machine: ',
+};
+
+export default class Create extends BerthCommand {
+  static override summary = 'Create a machine';
+  static override description =
+    "Creates a machine with the driver given by --driver (-d). Run `create -d DRIVER --help` to see that driver's flags.";
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> -d generic --generic-ip-address 10.0.0.5 --generic-ssh-key ~/.ssh/id_rsa web',
+  ];
+  static override strict = false;
+  static override flags = SHARED_CREATE_FLAGS;
+  static override args = { name: Args.string({ description: 'machine name' }) };
+
+  async run(): Promise<CreateResult> {
+    const driverName = driverNameFromArgv(this.argv, process.env);
+    const ctx = await this.context();
+    const driver = await ctx.drivers.get(driverName);
+    const specs = driver.description.createFlags;
+    if (this.argv.includes('--help') || this.argv.includes('-h')) {
+      this.log(`Usage: ${this.config.bin} create [OPTIONS] [arg...]\n\nCreate a machine\n\nOptions:\n`);
+      this.log(driverFlagsHelp(specs));
+      return { name: '', driver: driverName };
+    }
+    const { args, flags, argv } = await this.parse(
+      { flags: { ...SHARED_CREATE_FLAGS, ...toOclifFlags(specs) }, args: Create.args, strict: false },
+      this.argv,
+    );
+    const extra = argv.slice(1) as string[];
+    if (extra.length > 0) this.error(`Invalid command line. Found extra arguments [${extra.join(' ')}]`, { exit: 1 });
+    const name = args.name;
+    if (!name) this.error('Error: No machine name specified', { exit: 1 });
+    const discovery = flags['swarm-discovery'] ?? '';
+    if (discovery && !/^[^:]*:\/\/.*/.test(discovery)) {
+      this.error(`Error parsing swarm discovery: Swarm Discovery URL was in the wrong format: ${discovery}`, {
+        exit: 1,
+      });
+    }
+    const { resolveFlagValues } = await import('@berth/driver-protocol');
+    const given: Record<string, unknown> = {};
+    const parsed = flags as Record<string, unknown>;
+    for (const spec of specs) if (parsed[spec.name] !== undefined) given[spec.name] = parsed[spec.name];
+    const driverFlags: FlagValues = resolveFlagValues(specs, { given, env: process.env });
+    const mirrors = flags['engine-registry-mirror'] ?? envList('ENGINE_REGISTRY_MIRROR');
+    const env = process.env;
+    const { createMachine } = await import('@berth/core/machine');
+    await createMachine(ctx, {
+      name,
+      driver,
+      driverFlags,
+      engine: {
+        InstallURL: flags['engine-install-url'],
+        ArbitraryFlags: flags['engine-opt'] ?? [],
+        InsecureRegistry: flags['engine-insecure-registry'] ?? [],
+        RegistryMirror: mirrors,
+        Labels: flags['engine-label'] ?? [],
+        StorageDriver: flags['engine-storage-driver'] ?? '',
+        Env: flags['engine-env'] ?? [],
+      },
+      swarm: {
+        IsSwarm: flags.swarm || flags['swarm-master'],
+        Agent: flags.swarm,
+        Master: flags['swarm-master'],
+        Image: flags['swarm-image'],
+        Discovery: discovery,
+        Strategy: flags['swarm-strategy'],
+        ArbitraryFlags: flags['swarm-opt'] ?? [],
+        ArbitraryJoinFlags: flags['swarm-join-opt'] ?? [],
+        Host: flags['swarm-host'],
+        Address: flags['swarm-addr'],
+        IsExperimental: flags['swarm-experimental'],
+      },
+      tlsSans: flags['tls-san'] ?? [],
+      certPaths: {
+        ...(env.MACHINE_TLS_CA_CERT ? { caCert: env.MACHINE_TLS_CA_CERT } : {}),
+        ...(env.MACHINE_TLS_CA_KEY ? { caKey: env.MACHINE_TLS_CA_KEY } : {}),
+        ...(env.MACHINE_TLS_CLIENT_CERT ? { clientCert: env.MACHINE_TLS_CLIENT_CERT } : {}),
+        ...(env.MACHINE_TLS_CLIENT_KEY ? { clientKey: env.MACHINE_TLS_CLIENT_KEY } : {}),
+      },
+      progress: (line) => this.log(line),
+      signal: this.abort.signal,
+    });
+    this.log(
+      `To see how to connect your Docker Client to the Docker Engine running on this virtual machine, run: ${this.config.bin} env ${name}`,
+    );
+    return { name, driver: driverName };
+  }
+
+  protected override exitCodeFor(
+    error: Error & { code: string; exitCode: number; data?: Record<string, unknown> },
+  ): number {
+    return error.data?.createPhase === 'pre-create' ? 3 : super.exitCodeFor(error);
+  }
+
+  protected override errorPrefix(error: Error & { code: string; data?: Record<string, unknown> }): string {
+    if (error.code === 'InvalidMachineName') return 'Error creating machine: ';
+    const phase = error.data?.createPhase;
+    if (phase === 'pre-create') return 'Error with pre-create check: ';
+    return typeof phase === 'string' ? (PHASE_PREFIX[phase] ?? '') : '';
+  }
+}
+
+function envList(name: string): string[] {
+  const value = process.env[name];
+  return value ? value.split(',').filter(Boolean) : [];
+}

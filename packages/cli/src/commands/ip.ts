@@ -1,0 +1,19 @@
+import { MachineActionCommand } from '../machine-action-command.js';
+
+export default class Ip extends MachineActionCommand {
+  // Statics are read as own properties by oclif's parse, so each command states it.
+  static override strict = false;
+  static override summary = 'Get the IP address of a machine';
+  static override examples = ['<%= config.bin %> <%= command.id %> web'];
+
+  async run(): Promise<void> {
+    const { argv } = await this.parse(Ip);
+    const ctx = await this.context();
+    const { machineParams, openMachine } = await import('@berth/core/machine');
+    await this.forEachNamed(argv as string[], async (name) => {
+      const { record, driver } = await openMachine(ctx, name);
+      const { ip } = await driver.getIp(machineParams(ctx.store, record));
+      this.log(ip);
+    });
+  }
+}

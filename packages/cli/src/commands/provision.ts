@@ -1,0 +1,17 @@
+import { MachineActionCommand } from '../machine-action-command.js';
+
+export default class Provision extends MachineActionCommand {
+  // Statics are read as own properties by oclif's parse, so each command states it.
+  static override strict = false;
+  static override summary = 'Re-provision existing machines';
+  static override examples = ['<%= config.bin %> <%= command.id %> web'];
+
+  async run(): Promise<void> {
+    const { argv } = await this.parse(Provision);
+    const ctx = await this.context();
+    const { reprovisionMachine } = await import('@berth/core/machine');
+    await this.forEachNamed(argv as string[], async (name) => {
+      await reprovisionMachine(ctx, name, { progress: (line) => this.log(line), signal: this.abort.signal });
+    });
+  }
+}

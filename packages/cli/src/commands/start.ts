@@ -1,0 +1,20 @@
+import { MachineActionCommand } from '../machine-action-command.js';
+
+export default class Start extends MachineActionCommand {
+  // Statics are read as own properties by oclif's parse, so each command states it.
+  static override strict = false;
+  static override summary = 'Start a machine';
+  static override examples = ['<%= config.bin %> <%= command.id %> web'];
+
+  async run(): Promise<void> {
+    const { argv } = await this.parse(Start);
+    const ctx = await this.context();
+    const { changeMachineState } = await import('@berth/core/machine');
+    await this.forEachNamed(argv as string[], async (name) => {
+      await changeMachineState(ctx, name, 'start', { progress: (line) => this.log(line), signal: this.abort.signal });
+    });
+    this.log(
+      `Started machines may have new IP addresses. You may need to re-run the \`${this.config.bin} env\` command.`,
+    );
+  }
+}

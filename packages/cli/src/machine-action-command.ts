@@ -1,0 +1,17 @@
+import { BerthCommand } from './base-command.js';
+import { forEachMachine } from './each-machine.js';
+import { machineNamesOrDefault } from './machine-names.js';
+
+/** A command that acts on one or more machines (default: `default`) and fails if any fails. */
+export abstract class MachineActionCommand extends BerthCommand {
+  protected async forEachNamed(names: readonly string[], work: (name: string) => Promise<void>): Promise<void> {
+    const ctx = await this.context();
+    const targets = await machineNamesOrDefault(ctx, names);
+    const ok = await forEachMachine(targets, work, (_name, error) => {
+      const { message } = error as Error;
+      this.logToStderr(message);
+      for (const action of (error as { actions?: string[] }).actions ?? []) this.logToStderr(`  ${action}`);
+    });
+    if (!ok) this.exit(1);
+  }
+}

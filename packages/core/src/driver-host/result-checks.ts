@@ -1,0 +1,65 @@
+import {
+  type CreateFlag,
+  type DriverConfigResult,
+  InitializeRequest,
+  type InitializeResult,
+  isMachineState,
+  type MachineState,
+} from '@berth/driver-protocol';
+import { type CallLabel, driverResultInvalid } from './driver-errors.js';
+
+// Host-side checks of what a driver answered: a driver in another language can send anything, and a
+// wrong type must surface as DriverProtocol here, not as a confusing failure later.
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const FLAG_TYPES = new Set(['string', 'int', 'bool', 'string-array']);
+
+function isCreateFlag(value: unknown): value is CreateFlag {
+  return (
+    isRecord(value) && typeof value.name === 'string' && typeof value.type === 'string' && FLAG_TYPES.has(value.type)
+  );
+}
+
+/** The field `key` of a result object, which must be of type `kind`. */
+export function resultField<T>(
+  driver: string,
+  call: CallLabel,
+  result: unknown,
+  key: string,
+  accept: (value: unknown) => value is T,
+  kind: string,
+): T {
+  const value = isRecord(result) ? result[key] : undefined;
+  if (!accept(value)) throw driverResultInvalid(driver, call, `a result whose "${key}" is not ${kind}`);
+  return value;
+}
+
+export const isString = (value: unknown): value is string => typeof value === 'string';
+export const isPort = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 65535;
+export const isState = (value: unknown): value is MachineState => isMachineState(value);
+
+export function checkConfigResult(driver: string, call: CallLabel, result: unknown): DriverConfigResult {
+  return { driverConfig: resultField(driver, call, result, 'driverConfig', isRecord, 'an object') };
+}
+
+/** The parts of an initialize result other than the protocol version, checked. */
+export function checkInitializeResult(driver: string, result: unknown): InitializeResult {
+  const call = { method: InitializeRequest.method };
+  const field = <T>(key: string, accept: (value: unknown) => value is T, kind: string) =>
+    resultField(driver, call, result, key, accept, kind);
+  const createFlags = field('createFlags', Array.isArray, 'a list');
+  if (!createFlags.every(isCreateFlag)) {
+    throw driverResultInvalid(driver, call, 'a create flag without a name or with an unknown type');
+  }
+  return {
+    name: field('name', isString, 'a string'),
+    version: field('version', isString, 'a string'),
+    protocolVersion: field('protocolVersion', isString, 'a string'),
+    capabilities: isRecord(result) && isRecord(result.capabilities) ? result.capabilities : {},
+    createFlags,
+  };
+}

@@ -1,0 +1,185 @@
+import { type FlagValues, isBerthError } from '@berth/driver-protocol';
+import { type CertBootstrapEvent, ensureCaAndClientCert } from '../certs/ca-bootstrap.js';
+import type { CertPaths } from '../certs/cert-paths.js';
+import type { RemoteDriver } from '../driver-host/remote-driver.js';
+import { MachineAlreadyExistsError } from '../errors/store-errors.js';
+import { provisionMachine } from '../provision/provision-machine.js';
+import { waitForSsh } from '../ssh/wait-for-ssh.js';
+import type { EngineOptions, HostConfig, SwarmOptions } from '../store/host-config.js';
+import { loadMachine, type MachineRecord, machineExists } from '../store/load-machine.js';
+import { validateMachineName } from '../store/machine-name.js';
+import { newHostConfig } from '../store/new-host-config.js';
+import { removeMachine } from '../store/remove-machine.js';
+import { createMachineDir, saveMachine } from '../store/save-machine.js';
+import type { BerthContext } from './berth-context.js';
+import { machineParams } from './machine-params.js';
+import { sshTarget } from './ssh-target.js';
+import { waitForState } from './wait-for-state.js';
+
+export interface CreateMachineRequest {
+  name: string;
+  driver: RemoteDriver;
+  /** Values for every create flag the driver declared (argv > env > default, resolved by the CLI). */
+  driverFlags: FlagValues;
+  engine: Partial<EngineOptions>;
+  swarm: Partial<SwarmOptions>;
+  tlsSans: string[];
+  /** `--tls-ca-cert` and friends, when given. */
+  certPaths?: Partial<CertPaths>;
+  /** One line per step (stdout, in docker-machine's wording). */
+  progress: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+const MINUTE = 60_000;
+
+/**
+ * docker-machine's create sequence (reference §8.3), with one deliberate change: a create that
+ * fails after the machine was stored is rolled back (driver remove, local entry deleted), so no
+ * half machine is left for the user to clean up.
+ */
+export async function createMachine(ctx: BerthContext, request: CreateMachineRequest): Promise<MachineRecord> {
+  const { store } = ctx;
+  const { name, driver, progress, signal } = request;
+  validateMachineName(name);
+  if (await machineExists(store, name)) throw new MachineAlreadyExistsError(name);
+
+  const base = {
+    IPAddress: '',
+    MachineName: name,
+    SSHUser: '',
+    SSHPort: 0,
+    SSHKeyPath: '',
+    StorePath: store.root,
+    SwarmMaster: false,
+    SwarmHost: '',
+    SwarmDiscovery: '',
+  };
+  const draft: HostConfig = newHostConfig({
+    store,
+    name,
+    driverName: driver.name,
+    driver: base,
+    engineOptions: request.engine,
+    swarmOptions: request.swarm,
+    authOptions: { ServerCertSANs: request.tlsSans },
+  });
+  const auth = draft.HostOptions.AuthOptions;
+  const record: MachineRecord = {
+    name,
+    dir: auth.StorePath,
+    configPath: '',
+    config: draft,
+    sourceVersion: 3,
+  };
+  const configured = await inPhase('flags', () =>
+    driver.setConfigFromFlags({ ...machineParams(store, record), flags: request.driverFlags }, { signal }),
+  );
+  record.config.Driver = configured.driverConfig;
+
+  const certs = await inPhase('certs', () =>
+    ensureCaAndClientCert(store.certsDir, {
+      paths: request.certPaths,
+      onProgress: (event) => progress(certProgressLine(event)),
+    }),
+  );
+  auth.CaCertPath = certs.paths.caCert;
+  auth.CaPrivateKeyPath = certs.paths.caKey;
+  auth.ClientCertPath = certs.paths.clientCert;
+  auth.ClientKeyPath = certs.paths.clientKey;
+
+  progress('Running pre-create checks...');
+  await inPhase('pre-create', () => driver.preCreateCheck(machineParams(store, record), { signal }));
+
+  // From here on the machine exists; any failure rolls it back.
+  await createMachineDir(store, name);
+  try {
+    await saveMachine(store, record.config);
+    progress('Creating machine...');
+    const created = await inPhase('driver-create', () =>
+      driver.create(machineParams(store, record), { signal, timeoutMs: 20 * MINUTE }),
+    );
+    record.config.Driver = created.driverConfig;
+    await saveMachine(store, record.config);
+
+    if (driver.description.capabilities.ssh !== false) {
+      progress('Waiting for machine to be running, this may take a few minutes...');
+      await waitForState(store, record, driver, 'Running', 5 * MINUTE, signal);
+      progress('Detecting operating system of created instance...');
+      progress('Waiting for SSH to be available...');
+      await inPhase('provision', async () => {
+        const target = await sshTarget(store, record, driver);
+        const ssh = await waitForSsh(target, { timeoutMs: 3 * MINUTE, retryAuth: true, signal });
+        try {
+          const params = machineParams(store, record);
+          const [{ ip }, { url }] = await Promise.all([
+            driver.getIp(params, { signal }),
+            driver.getUrl(params, { signal }),
+          ]);
+          await provisionMachine({
+            machineName: name,
+            driverName: driver.name,
+            ssh,
+            engine: record.config.HostOptions.EngineOptions,
+            auth,
+            ip,
+            engineUrl: url,
+            progress,
+            signal,
+            announce: true,
+          });
+        } finally {
+          ssh.close();
+        }
+      });
+      progress('Checking connection to Docker...');
+      progress('Docker is up and running!');
+    }
+    await saveMachine(store, record.config);
+    return await loadMachine(store, name);
+  } catch (error) {
+    await rollBack(ctx, record, driver, error);
+    throw error;
+  }
+}
+
+/** Which part of create failed; the CLI words its error after it, as docker-machine did. */
+export type CreatePhase = 'flags' | 'certs' | 'pre-create' | 'driver-create' | 'provision';
+
+async function inPhase<T>(phase: CreatePhase, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isBerthError(error)) error.data.createPhase ??= phase;
+    throw error;
+  }
+}
+
+function certProgressLine(event: CertBootstrapEvent): string {
+  switch (event.kind) {
+    case 'creating-ca':
+      return `Creating CA: ${event.path}`;
+    case 'creating-client-cert':
+      return `Creating client certificate: ${event.path}`;
+    case 'renewing-client-cert':
+      return 'Client certificate is outdated and needs to be regenerated';
+  }
+}
+
+/** Undoes a failed create; what could not be undone is added to the error's actions. */
+async function rollBack(ctx: BerthContext, record: MachineRecord, driver: RemoteDriver, error: unknown): Promise<void> {
+  const notes: string[] = [];
+  try {
+    await driver.remove(machineParams(ctx.store, record), { timeoutMs: 5 * MINUTE });
+  } catch (removeError) {
+    const reason = removeError instanceof Error ? removeError.message : String(removeError);
+    notes.push(`The ${driver.name} driver could not remove what it created for "${record.name}": ${reason}`);
+  }
+  try {
+    await removeMachine(ctx.store, record.name);
+    notes.push(`Berth removed the unfinished machine "${record.name}"; fix the cause and run create again.`);
+  } catch (storeError) {
+    notes.push(`Remove the unfinished machine by hand: berth rm -f ${record.name} (${String(storeError)})`);
+  }
+  if (isBerthError(error)) error.actions.unshift(...notes);
+}

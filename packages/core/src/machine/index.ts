@@ -1,0 +1,13 @@
+export { MachineAlreadyInStateError } from '../errors/lifecycle-errors.js';
+export { BerthContext, type BerthContextOptions } from './berth-context.js';
+export { checkConnection } from './connection-check.js';
+export { type CreateMachineRequest, type CreatePhase, createMachine } from './create-machine.js';
+export { engineTlsFor } from './engine-tls-files.js';
+export { changeMachineState, type LifecycleOptions } from './lifecycle.js';
+export { machineParams } from './machine-params.js';
+export { type OpenMachine, openMachine } from './open-machine.js';
+export { type MachineProbe, probeMachine } from './probe-machine.js';
+export { type RemoveOutcome, removeMachineOp } from './remove-machine-op.js';
+export { type ReprovisionOptions, reprovisionMachine } from './reprovision-machine.js';
+export { knownHostsFile, sshTarget } from './ssh-target.js';
+export { waitForState } from './wait-for-state.js';

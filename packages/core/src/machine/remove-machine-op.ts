@@ -1,0 +1,31 @@
+import { loadMachine } from '../store/load-machine.js';
+import { removeMachine } from '../store/remove-machine.js';
+import { withMachineLock } from '../store/store-lock.js';
+import type { BerthContext } from './berth-context.js';
+import { machineParams } from './machine-params.js';
+
+export interface RemoveOutcome {
+  name: string;
+  /** The driver's remove failed but `force` removed the local entry anyway. */
+  remoteError?: unknown;
+}
+
+/**
+ * `rm`: the driver removes what it created, then the local entry goes. With `force` the local
+ * entry goes even when the config cannot be read or the driver fails (the error is reported).
+ */
+export async function removeMachineOp(ctx: BerthContext, name: string, force: boolean): Promise<RemoveOutcome> {
+  return withMachineLock(ctx.store, name, async () => {
+    let remoteError: unknown;
+    try {
+      const record = await loadMachine(ctx.store, name);
+      const driver = await ctx.drivers.get(record.config.DriverName);
+      await driver.remove(machineParams(ctx.store, record));
+    } catch (error) {
+      if (!force) throw error;
+      remoteError = error;
+    }
+    await removeMachine(ctx.store, name);
+    return remoteError === undefined ? { name } : { name, remoteError };
+  });
+}

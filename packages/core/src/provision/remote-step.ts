@@ -1,0 +1,29 @@
+import { isBerthError } from '@berth/driver-protocol';
+import { ProvisionFailedError } from '../errors/provision-errors.js';
+import type { RunOptions, SshSession } from '../ssh/ssh-session.js';
+
+/** Runs one provisioning command; any failure becomes a ProvisionFailedError naming the step. */
+export async function remoteStep(
+  ssh: SshSession,
+  step: string,
+  command: string,
+  options: RunOptions & { actions?: string[] } = {},
+): Promise<string> {
+  let result: Awaited<ReturnType<SshSession['run']>>;
+  try {
+    result = await ssh.run(command, options);
+  } catch (error) {
+    if (isBerthError(error) && error.code !== 'Timeout') throw error;
+    throw new ProvisionFailedError(
+      step,
+      error instanceof Error ? error.message : String(error),
+      options.actions,
+      error,
+    );
+  }
+  if (result.code !== 0) {
+    const output = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-15).join('\n');
+    throw new ProvisionFailedError(step, `exit status ${result.code ?? 'none'}: ${output}`, options.actions);
+  }
+  return result.stdout;
+}
