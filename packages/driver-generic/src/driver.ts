@@ -71,8 +71,18 @@ export class GenericDriver extends BaseDriver {
     return { driverConfig: mergeGenericConfig(params.machine.driverConfig, config) };
   }
 
-  override async preCreateCheck(params: MachineParams): Promise<void> {
-    const { SSHKey } = readGenericConfig(params.machine.driverConfig);
+  override async preCreateCheck(params: MachineParams, context: CallContext): Promise<void> {
+    const { SSHKey, IPAddress, SSHPort } = readGenericConfig(params.machine.driverConfig);
+    // Docker Machine only found out after minutes of retries; an unreachable host fails here, fast.
+    if (!(await tcpProbe(IPAddress, SSHPort, STATE_PROBE_MS, context.signal))) {
+      throw new InvalidFlagError(
+        `cannot reach ${IPAddress}:${SSHPort} over TCP within ${STATE_PROBE_MS / 1000} s: no SSH server answers there`,
+        {
+          actions: ['Check --generic-ip-address and --generic-ssh-port, and that the host is up and sshd runs.'],
+          data: { ip: IPAddress, port: SSHPort },
+        },
+      );
+    }
     if (SSHKey) {
       try {
         await access(SSHKey);

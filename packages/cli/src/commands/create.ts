@@ -73,9 +73,9 @@ export default class Create extends BerthCommand {
         Env: flags['engine-env'] ?? [],
       },
       swarm: {
-        IsSwarm: flags.swarm || flags['swarm-master'],
-        Agent: flags.swarm,
-        Master: flags['swarm-master'],
+        IsSwarm: flags.swarm === true || flags['swarm-master'] === true,
+        Agent: flags.swarm === true,
+        Master: flags['swarm-master'] === true,
         Image: flags['swarm-image'],
         Discovery: discovery,
         Strategy: flags['swarm-strategy'],
@@ -83,7 +83,7 @@ export default class Create extends BerthCommand {
         ArbitraryJoinFlags: flags['swarm-join-opt'] ?? [],
         Host: flags['swarm-host'],
         Address: flags['swarm-addr'],
-        IsExperimental: flags['swarm-experimental'],
+        IsExperimental: flags['swarm-experimental'] === true,
       },
       tlsSans: flags['tls-san'] ?? [],
       certPaths: {

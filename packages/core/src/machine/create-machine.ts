@@ -109,7 +109,10 @@ export async function createMachine(ctx: BerthContext, request: CreateMachineReq
       progress('Waiting for SSH to be available...');
       await inPhase('provision', async () => {
         const target = await sshTarget(store, record, driver);
-        const ssh = await waitForSsh(target, { timeoutMs: 3 * MINUTE, retryAuth: true, signal });
+        // A new cloud machine may still be installing our key (cloud-init); an existing host
+        // (no power control: generic) refuses a wrong key for good, so that fails at once.
+        const retryAuth = driver.description.capabilities.powerControl === true;
+        const ssh = await waitForSsh(target, { timeoutMs: 3 * MINUTE, retryAuth, signal });
         try {
           const params = machineParams(store, record);
           const [{ ip }, { url }] = await Promise.all([

@@ -65,6 +65,11 @@ export class SshSession {
     client.on('close', () => {
       this.lost = true;
     });
+    // ssh2 emits 'error' on a broken connection (e.g. the host rebooting under us); the command
+    // in flight sees the close. Without a listener Node would crash the process.
+    client.on('error', () => {
+      this.lost = true;
+    });
   }
 
   static async connect(options: SshConnectOptions): Promise<SshSession> {
@@ -91,8 +96,15 @@ export class SshSession {
         },
       };
       if (privateKey !== undefined) config.privateKey = privateKey;
-      client.once('ready', () => resolve());
-      client.once('error', (error: Ssh2Error) => {
+      let settled = false;
+      client.once('ready', () => {
+        settled = true;
+        resolve();
+      });
+      client.on('error', (error: Ssh2Error) => {
+        // Only the first error decides; later ones (a half-open socket closing) are expected.
+        if (settled) return;
+        settled = true;
         client.end();
         if (pinned && presented && !pinned.equals(presented) && options.knownHostsFile) {
           reject(

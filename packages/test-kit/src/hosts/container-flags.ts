@@ -19,10 +19,8 @@ export const SYSTEMD_CONTAINER_FLAGS = [
   '/run',
   '--tmpfs',
   '/run/lock',
-  // A reboot from inside ends PID 1 with a failure status and comes back; a power-off ends
-  // it with 0 and stays off (see the image recipe).
-  '--restart',
-  'on-failure',
+  // No restart policy: the session's watcher restarts a host that rebooted (exit 129), and a
+  // power-off (exit 0) stays off, as on a VM.
   // systemd halts cleanly on SIGRTMIN+3; it ignores SIGTERM as PID 1.
   '--stop-signal',
   'SIGRTMIN+3',
