@@ -53,9 +53,19 @@ export class TestHost implements TestHostInfo {
     return result.stdout;
   }
 
-  async waitForSsh(timeoutMs?: number): Promise<void> {
-    await this.refreshAddress();
-    await waitForSsh({ address: this.address, port: this.port, user: 'root', privateKey: this.privateKey }, timeoutMs);
+  /** Waits until SSH answers; the address is looked up again meanwhile (a reboot may change it). */
+  async waitForSsh(timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.refreshAddress().catch(() => undefined);
+      try {
+        const target = { address: this.address, port: this.port, user: 'root', privateKey: this.privateKey };
+        await waitForSsh(target, Math.min(10_000, Math.max(1_000, deadline - Date.now())));
+        return;
+      } catch (error) {
+        if (Date.now() >= deadline) throw error;
+      }
+    }
   }
 
   /** The address can change when the container is started again, as a VM's can. */
