@@ -1,0 +1,61 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type TestHost, TestSession } from '@berth/test-kit';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { berth, berthOk } from './support/berth.js';
+
+let session: TestSession;
+let hosts: TestHost[];
+let store: string;
+
+beforeAll(async () => {
+  session = await TestSession.create();
+  hosts = await session.startHosts(3);
+  store = await mkdtemp(join(tmpdir(), 'berth-parallel-'));
+});
+
+afterAll(async () => {
+  await session?.clean();
+  if (store) await rm(store, { recursive: true, force: true });
+});
+
+it('three hosts created in parallel into one empty store: three machines, one CA, no lost write', async () => {
+  const runs = await Promise.all(
+    hosts.map((host, index) =>
+      berth(
+        [
+          'create',
+          '-d',
+          'generic',
+          '--generic-ip-address',
+          host.address,
+          '--generic-ssh-key',
+          host.privateKeyPath,
+          '--engine-install-url',
+          session.installScriptUrl,
+          `node${index + 1}`,
+        ],
+        { store, timeoutMs: 300_000 },
+      ),
+    ),
+  );
+  for (const run of runs) expect(run.code, run.stderr).toBe(0);
+  // Exactly one of the three created the CA; the others used it.
+  expect(runs.filter((run) => run.stdout.includes('Creating CA:'))).toHaveLength(1);
+  expect((await readdir(join(store, 'certs'))).filter((f) => f.endsWith('.pem')).sort()).toEqual([
+    'ca-key.pem',
+    'ca.pem',
+    'cert.pem',
+    'key.pem',
+  ]);
+  const ca = await readFile(join(store, 'certs/ca.pem'), 'utf8');
+  for (const name of ['node1', 'node2', 'node3']) {
+    const config = JSON.parse(await readFile(join(store, 'machines', name, 'config.json'), 'utf8'));
+    expect(config.Name).toBe(name);
+    expect(await readFile(join(store, 'machines', name, 'ca.pem'), 'utf8')).toBe(ca);
+  }
+  const ls = await berthOk(['ls', '--format', '{{.Name}} {{.State}} {{.DockerVersion}}'], { store });
+  expect(ls.stdout.trim().split('\n')).toHaveLength(3);
+  for (const line of ls.stdout.trim().split('\n')) expect(line).toMatch(/^node\d Running v\d+\./);
+});
