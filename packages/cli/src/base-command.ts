@@ -43,12 +43,16 @@ export abstract class BerthCommand extends Command {
 
   override async init(): Promise<void> {
     await super.init();
-    const onSignal = () => {
+    // The first Ctrl-C cancels (operations clean up what they made); a second one quits at once.
+    // `on`, not `once`: with its only listener gone Node would take a second signal as fatal
+    // before the cleanup has printed anything.
+    const onSignal = async () => {
       if (this.abort.signal.aborted) process.exit(130);
-      this.abort.abort(new Error('interrupted'));
+      const { CancelledError } = await import('@berth/driver-protocol');
+      this.abort.abort(new CancelledError('Interrupted'));
     };
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
   }
 
   protected override async finally(error: Error | undefined): Promise<void> {

@@ -2,7 +2,7 @@ import type { FlagValues } from '@berth/driver-protocol';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { driverNameFromArgv, SHARED_CREATE_FLAGS } from '../create-flags.js';
-import { driverFlagsHelp, toOclifFlags } from '../driver-flags.js';
+import { toOclifFlags } from '../driver-flags.js';
 
 export interface CreateResult {
   name: string;
@@ -32,11 +32,6 @@ export default class Create extends BerthCommand {
     const ctx = await this.context();
     const driver = await ctx.drivers.get(driverName);
     const specs = driver.description.createFlags;
-    if (this.argv.includes('--help') || this.argv.includes('-h')) {
-      this.log(`Usage: ${this.config.bin} create [OPTIONS] [arg...]\n\nCreate a machine\n\nOptions:\n`);
-      this.log(driverFlagsHelp(specs));
-      return { name: '', driver: driverName };
-    }
     const { args, flags, argv } = await this.parse(
       { flags: { ...SHARED_CREATE_FLAGS, ...toOclifFlags(specs) }, args: Create.args, strict: false },
       this.argv,

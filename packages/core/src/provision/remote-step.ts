@@ -1,4 +1,4 @@
-import { isBerthError } from '@berth/driver-protocol';
+import { CancelledError, isBerthError } from '@berth/driver-protocol';
 import { ProvisionFailedError } from '../errors/provision-errors.js';
 import type { RunOptions, SshSession } from '../ssh/ssh-session.js';
 
@@ -13,6 +13,11 @@ export async function remoteStep(
   try {
     result = await ssh.run(command, options);
   } catch (error) {
+    if (options.signal?.aborted) {
+      throw new CancelledError(`Interrupted while ${step}`, {
+        actions: ['Nothing was left half-configured in the store; run the command again when ready.'],
+      });
+    }
     if (isBerthError(error) && error.code !== 'Timeout') throw error;
     throw new ProvisionFailedError(
       step,

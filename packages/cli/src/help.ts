@@ -1,0 +1,27 @@
+import { type Command, Help } from '@oclif/core';
+import { driverNameFromArgv } from './create-flags.js';
+import { driverFlagsHelp } from './driver-flags.js';
+
+/**
+ * oclif's help, plus docker-machine's `create -d DRIVER --help`: the driver's own flags, which
+ * only the driver process can tell (they are not static flags of the command).
+ */
+export default class BerthHelp extends Help {
+  override async showCommandHelp(command: Command.Loadable): Promise<void> {
+    await super.showCommandHelp(command);
+    if (command.id !== 'create') return;
+    const argv = process.argv.slice(process.argv.indexOf('create') + 1);
+    const driverName = driverNameFromArgv(argv, process.env);
+    const { BerthContext } = await import('@berth/core/machine');
+    const ctx = BerthContext.open();
+    try {
+      const driver = await ctx.drivers.get(driverName);
+      this.log(`DRIVER FLAGS (${driverName})`);
+      this.log(driverFlagsHelp(driver.description.createFlags));
+    } catch (error) {
+      this.log(`(flags of driver "${driverName}" unavailable: ${(error as Error).message})`);
+    } finally {
+      await ctx.dispose();
+    }
+  }
+}
