@@ -13,6 +13,7 @@ export {
   UnrecognizedCodeError,
 } from './errors.js';
 export { boolFlag, intFlag, stringArrayFlag, stringFlag } from './flag-values.js';
+export { JOURNAL_FILE, type JournalEntry, MachineJournal } from './journal.js';
 export * from './machine-state.js';
 export * from './methods.js';
 export { type FlagSources, resolveFlagValues } from './resolve-flag-values.js';

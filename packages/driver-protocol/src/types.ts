@@ -51,6 +51,12 @@ export interface DriverCapabilities {
    * When false `berth upgrade` upgrades Docker through the provisioner only.
    */
   upgrade?: boolean;
+  /**
+   * Keys of the driver config (the `Driver` object in config.json) that hold credentials, e.g.
+   * `AccessToken`. The host shows them as `<redacted>` in `inspect` and never logs them.
+   * @since 1.1
+   */
+  secretConfigKeys?: string[];
 }
 
 /**

@@ -2,7 +2,7 @@
  * Protocol version spoken by this package, `MAJOR.MINOR`. The major is checked in
  * `driver/initialize`; a minor bump only adds optional fields, methods and codes.
  */
-export const PROTOCOL_VERSION = '1.0';
+export const PROTOCOL_VERSION = '1.1';
 
 /** Environment variable a host sets so a driver knows it is run as a plugin. */
 export const DRIVER_COOKIE_ENV = 'BERTH_DRIVER_COOKIE';

@@ -16,7 +16,7 @@ export default class Inspect extends BerthCommand {
     const [name] = await machineNamesOrDefault(ctx, args.name ? [args.name] : []);
     const { loadMachine } = await import('@berth/core/store');
     const record = await loadMachine(ctx.store, name as string);
-    const config = record.config;
+    const config = await this.withSecretsRedacted(record.config);
     const render = await import('../render/index.js');
     if (!flags.format) {
       process.stdout.write(render.renderInspect(config));
@@ -25,5 +25,22 @@ export default class Inspect extends BerthCommand {
     const result = render.renderInspectFormat(flags.format, config);
     process.stdout.write(result.stdout);
     if (result.error) this.error(result.error.message, { exit: 1 });
+  }
+
+  /** Driver-config keys the driver declares secret (API tokens) are never printed. */
+  private async withSecretsRedacted<T extends { DriverName: string; Driver: Record<string, unknown> }>(
+    config: T,
+  ): Promise<T> {
+    let keys: string[] = [];
+    try {
+      const driver = await (await this.context()).drivers.get(config.DriverName);
+      keys = driver.description.capabilities.secretConfigKeys ?? [];
+    } catch {
+      // An unknown driver still inspects; it declared nothing secret.
+    }
+    const driverConfig = { ...config.Driver };
+    for (const key of keys)
+      if (typeof driverConfig[key] === 'string' && driverConfig[key]) driverConfig[key] = '<redacted>';
+    return keys.length === 0 ? config : { ...config, Driver: driverConfig };
   }
 }

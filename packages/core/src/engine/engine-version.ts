@@ -1,4 +1,4 @@
-import { request } from 'node:https';
+import { type Agent, request } from 'node:https';
 import type { EngineTls } from './engine-tls.js';
 import { parseEngineUrl } from './engine-tls.js';
 
@@ -15,6 +15,11 @@ export interface EngineQuery {
   tls: EngineTls;
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * A keep-alive agent built for `tls` (see EngineClients) to share connections between queries;
+   * without one, the query makes and closes a connection of its own.
+   */
+  agent?: Agent;
 }
 
 /**
@@ -30,12 +35,11 @@ export function getEngineVersion(query: EngineQuery): Promise<EngineVersion> {
         port,
         path: '/version',
         method: 'GET',
-        ca: query.tls.ca,
-        cert: query.tls.cert,
-        key: query.tls.key,
+        ...(query.agent
+          ? { agent: query.agent }
+          : { agent: false, ca: query.tls.ca, cert: query.tls.cert, key: query.tls.key }),
         timeout: query.timeoutMs,
         signal: query.signal,
-        agent: false,
       },
       (res) => {
         let body = '';

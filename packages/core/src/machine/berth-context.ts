@@ -1,5 +1,6 @@
 import { DriverHost, type DriverHostOptions } from '../driver-host/driver-host.js';
 import { resolveStore, type Store } from '../store/store-layout.js';
+import { EngineClients } from './engine-clients.js';
 
 export interface BerthContextOptions {
   /** `--storage-path`; else MACHINE_STORAGE_PATH, else ~/.docker/machine. */
@@ -8,8 +9,11 @@ export interface BerthContextOptions {
   driverHost?: Omit<DriverHostOptions, 'storePath' | 'env'>;
 }
 
-/** What one berth command works with: the store, and the driver processes it started. */
+/** What one berth command works with: the store, the driver processes and engine connections it opened. */
 export class BerthContext {
+  /** TLS material and pooled connections for querying engines (`ls`), shared by the command's machines. */
+  readonly engines = new EngineClients();
+
   private constructor(
     readonly store: Store,
     readonly drivers: DriverHost,
@@ -23,8 +27,9 @@ export class BerthContext {
     return new BerthContext(store, drivers, env);
   }
 
-  /** Ends every driver process this command started. */
+  /** Ends every driver process this command started and closes its engine connections. */
   async dispose(): Promise<void> {
+    this.engines.close();
     await this.drivers.dispose();
   }
 }

@@ -2,7 +2,6 @@ import { isBerthError, STATE_DISPLAY_NAMES } from '@berth/driver-protocol';
 import { getEngineVersion } from '../engine/engine-version.js';
 import type { MachineRecord } from '../store/load-machine.js';
 import type { BerthContext } from './berth-context.js';
-import { engineTlsFor } from './engine-tls-files.js';
 import { machineParams } from './machine-params.js';
 
 /** What `ls` shows about one machine (reference §2, per-host state gathering). */
@@ -72,8 +71,8 @@ export async function probeMachine(ctx: BerthContext, record: MachineRecord, tim
     let dockerVersion = 'Unknown';
     if (url) {
       try {
-        const tls = await engineTlsFor(record.config);
-        const version = await getEngineVersion({ url, tls, timeoutMs, signal });
+        const { tls, agent } = await ctx.engines.for(record.config);
+        const version = await getEngineVersion({ url, tls, agent, timeoutMs, signal });
         dockerVersion = `v${version.Version}`;
       } catch (versionError) {
         if (signal.aborted) throw versionError;

@@ -6,6 +6,7 @@ import {
   DriverTimeoutError,
   type MachineContext,
   NotSupportedError,
+  PROTOCOL_VERSION,
   ProtocolVersionMismatchError,
 } from '@berth/driver-protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -77,7 +78,7 @@ describe('DriverHost with the built none driver', () => {
     expect(recorded.spawns[0]?.executable.source).toBe('builtin');
     expect(none.description).toMatchObject({
       name: 'none',
-      protocolVersion: '1.0',
+      protocolVersion: PROTOCOL_VERSION,
       capabilities: { powerControl: false, ssh: false },
       createFlags: [{ name: 'url', type: 'string' }],
     });
@@ -249,7 +250,7 @@ describe('DriverHost with misbehaving drivers', () => {
     expect(error).toBeInstanceOf(ProtocolVersionMismatchError);
     const mismatch = error as ProtocolVersionMismatchError;
     expect(mismatch.message).toMatch(
-      /^berth \S+ speaks driver protocol 1\.0, but the wrongmajor driver 2\.4\.0 speaks 2\.0$/,
+      /^berth \S+ speaks driver protocol 1\.1, but the wrongmajor driver 2\.4\.0 speaks 2\.0$/,
     );
     expect(mismatch.actions).toEqual([
       'Upgrade berth to a version that speaks driver protocol 2.x, or install an older wrongmajor driver.',
