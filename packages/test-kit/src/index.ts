@@ -10,3 +10,5 @@ export { reapOrphans, reapRun } from './session/reap.js';
 export { type StartHostOptions, TestSession } from './session/session.js';
 export { generateKeyPair, type KeyPair } from './ssh/key-pair.js';
 export { sshExec, waitForSsh } from './ssh/ssh-exec.js';
+export * from './simulators/digitalocean/index.js';
+export * from './simulators/ec2/index.js';

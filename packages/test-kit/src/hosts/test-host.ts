@@ -1,7 +1,7 @@
 import { docker } from '../engine/docker.js';
 import type { CommandResult } from '../engine/run-command.js';
 import { type SshExecOptions, sshExec, waitForSsh } from '../ssh/ssh-exec.js';
-import { containerAddress } from './network.js';
+import { containerAddress, NETWORK_NAME } from './network.js';
 
 export type HostVariant = 'base' | 'adopt';
 
@@ -85,7 +85,19 @@ export class TestHost implements TestHostInfo {
     await docker(['stop', '--time', '20', this.name]);
   }
 
-  async powerOn(): Promise<void> {
+  /**
+   * Starts a powered-off host. With `newAddress`, it comes back on another address, as a cloud
+   * instance without a reserved IP does (the bridge is left and rejoined while it is off).
+   */
+  async powerOn(options: { newAddress?: boolean } = {}): Promise<void> {
+    if (options.newAddress) {
+      const before = this.address;
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        await docker(['network', 'disconnect', NETWORK_NAME, this.name]);
+        await docker(['network', 'connect', NETWORK_NAME, this.name]);
+        if ((await containerAddress(this.name)) !== before) break;
+      }
+    }
     await docker(['start', this.name]);
     await this.refreshAddress();
   }
