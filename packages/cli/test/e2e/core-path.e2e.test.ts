@@ -188,6 +188,15 @@ describe('berth: create a Docker host over SSH, use it with docker, remove it', 
     expect(stop.stderr).toContain('generic driver does not support stop');
   });
 
+  it('upgrade upgrades the engine package that is really installed (docker.io here) and the engine answers after', async () => {
+    const run = await berth(['upgrade', 'adopted'], { store, timeoutMs: 300_000 });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('Upgrading docker...');
+    expect(run.stdout).toMatch(/Docker on "adopted": docker\.io \S+ -> \S+/);
+    const version = await bash("docker $(berth config adopted) version --format '{{.Server.Version}}'", store, bin);
+    expect(version.code, version.stderr).toBe(0);
+  });
+
   it('rm -y removes machines from the store and leaves the hosts running', async () => {
     const run = await berthOk(['rm', '-y', 'web', 'adopted'], { store });
     expect(run.stdout).toBe(

@@ -8,6 +8,7 @@ export { machineParams } from './machine-params.js';
 export { type OpenMachine, openMachine } from './open-machine.js';
 export { type MachineProbe, probeMachine } from './probe-machine.js';
 export { type RemoveOutcome, removeMachineOp } from './remove-machine-op.js';
-export { type ReprovisionOptions, reprovisionMachine } from './reprovision-machine.js';
+export { type ReprovisionOptions, reprovisionMachine, reprovisionRecord } from './reprovision-machine.js';
 export { knownHostsFile, sshTarget } from './ssh-target.js';
+export { upgradeMachine } from './upgrade-machine.js';
 export { waitForState } from './wait-for-state.js';

@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { type MachineState, STATE_DISPLAY_NAMES } from '@berth/driver-protocol';
+import { serverCertCoversHost } from '../certs/cert-checks.js';
 import type { RemoteDriver } from '../driver-host/remote-driver.js';
 import { waitForEngine } from '../engine/wait-for-engine.js';
 import { MachineAlreadyInStateError } from '../errors/lifecycle-errors.js';
@@ -9,6 +11,7 @@ import type { BerthContext } from './berth-context.js';
 import { engineTlsFor } from './engine-tls-files.js';
 import { machineParams } from './machine-params.js';
 import { openMachine } from './open-machine.js';
+import { reprovisionRecord } from './reprovision-machine.js';
 import { waitForState } from './wait-for-state.js';
 
 export interface LifecycleOptions {
@@ -41,11 +44,29 @@ async function call(
   await saveMachine(ctx.store, record.config);
 }
 
-/** After a boot: the engine answers over TLS again (bounded), as docker-machine's port wait. */
-async function waitForEngineOf(ctx: BerthContext, record: MachineRecord, driver: RemoteDriver, signal?: AbortSignal) {
+/**
+ * After a boot: if the machine came back on another address, its server certificate no longer
+ * names it, so a new one is issued (never a new CA) and docker keeps working without a manual
+ * `regenerate-certs`. Then the engine must answer over TLS (bounded), as docker-machine's port wait.
+ */
+async function afterBoot(
+  ctx: BerthContext,
+  record: MachineRecord,
+  driver: RemoteDriver,
+  options: LifecycleOptions,
+): Promise<void> {
   if (driver.description.capabilities.ssh === false) return;
-  const { url } = await driver.getUrl(machineParams(ctx.store, record), { signal });
-  await waitForEngine(url, await engineTlsFor(record.config), ENGINE_WAIT_MS, signal);
+  const params = machineParams(ctx.store, record);
+  const { ip } = await driver.getIp(params, { signal: options.signal });
+  const serverCert = await readFile(record.config.HostOptions.AuthOptions.ServerCertPath, 'utf8').catch(() => '');
+  if (!serverCert || !serverCertCoversHost(serverCert, ip)) {
+    options.progress(
+      `Machine "${record.name}" has a new IP address (${ip}); issuing a new server certificate for it...`,
+    );
+    await reprovisionRecord(ctx, record, driver, options);
+  }
+  const { url } = await driver.getUrl(params, { signal: options.signal });
+  await waitForEngine(url, await engineTlsFor(record.config), ENGINE_WAIT_MS, options.signal);
 }
 
 /**
@@ -82,6 +103,6 @@ export async function changeMachineState(
       await waitForState(ctx.store, record, driver, words.target, STATE_WAIT_MS, signal);
     }
     if (action !== 'restart') progress(`Machine "${name}" was ${words.done}.`);
-    if (words.target === 'Running') await waitForEngineOf(ctx, record, driver, signal);
+    if (words.target === 'Running') await afterBoot(ctx, record, driver, options);
   });
 }

@@ -1,6 +1,8 @@
+import type { RemoteDriver } from '../driver-host/remote-driver.js';
 import type { ProvisionResult } from '../provision/provision-context.js';
 import { provisionMachine } from '../provision/provision-machine.js';
 import { waitForSsh } from '../ssh/wait-for-ssh.js';
+import type { MachineRecord } from '../store/load-machine.js';
 import { saveMachine } from '../store/save-machine.js';
 import { withMachineLock } from '../store/store-lock.js';
 import type { BerthContext } from './berth-context.js';
@@ -24,27 +26,37 @@ export async function reprovisionMachine(
 ): Promise<ProvisionResult> {
   return withMachineLock(ctx.store, name, async () => {
     const { record, driver } = await openMachine(ctx, name);
-    const params = machineParams(ctx.store, record);
-    const target = await sshTarget(ctx.store, record, driver);
-    options.progress('Waiting for SSH to be available...');
-    const ssh = await waitForSsh(target, { timeoutMs: 60_000, signal: options.signal });
-    try {
-      const [{ ip }, { url }] = await Promise.all([driver.getIp(params), driver.getUrl(params)]);
-      const result = await provisionMachine({
-        machineName: name,
-        driverName: driver.name,
-        ssh,
-        engine: record.config.HostOptions.EngineOptions,
-        auth: record.config.HostOptions.AuthOptions,
-        ip,
-        engineUrl: url,
-        progress: options.progress,
-        signal: options.signal,
-      });
-      await saveMachine(ctx.store, record.config);
-      return result;
-    } finally {
-      ssh.close();
-    }
+    return reprovisionRecord(ctx, record, driver, options);
   });
+}
+
+/** The same, for a machine the caller already holds the lock of. */
+export async function reprovisionRecord(
+  ctx: BerthContext,
+  record: MachineRecord,
+  driver: RemoteDriver,
+  options: ReprovisionOptions,
+): Promise<ProvisionResult> {
+  const params = machineParams(ctx.store, record);
+  const target = await sshTarget(ctx.store, record, driver);
+  options.progress('Waiting for SSH to be available...');
+  const ssh = await waitForSsh(target, { timeoutMs: 120_000, signal: options.signal });
+  try {
+    const [{ ip }, { url }] = await Promise.all([driver.getIp(params), driver.getUrl(params)]);
+    const result = await provisionMachine({
+      machineName: record.name,
+      driverName: driver.name,
+      ssh,
+      engine: record.config.HostOptions.EngineOptions,
+      auth: record.config.HostOptions.AuthOptions,
+      ip,
+      engineUrl: url,
+      progress: options.progress,
+      signal: options.signal,
+    });
+    await saveMachine(ctx.store, record.config);
+    return result;
+  } finally {
+    ssh.close();
+  }
 }

@@ -4,3 +4,4 @@ export { detectProvisioner, type ProvisionerName } from './detect-provisioner.js
 export { type OsRelease, parseOsRelease } from './os-release.js';
 export type { ProvisionContext, ProvisionResult } from './provision-context.js';
 export { provisionMachine } from './provision-machine.js';
+export { type UpgradeResult, upgradeEngine } from './upgrade-engine.js';
