@@ -22,6 +22,8 @@ export async function upgradeEngine(
 ): Promise<UpgradeResult> {
   const installed = (
     await ssh.run(
+      // dpkg-query's own ${Field} syntax, not a template literal.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a dpkg-query format string
       "dpkg-query -W -f='${Package} ${Status} ${Version}\\n' docker-ce docker.io moby-engine 2>/dev/null | grep 'install ok installed' || true",
       { sudo: true },
     )
