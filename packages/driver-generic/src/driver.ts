@@ -20,7 +20,7 @@ import {
   type SetConfigFromFlagsParams,
 } from '@berth/driver-protocol';
 import { GENERIC_FLAGS } from './flags.js';
-import { type GenericConfig, mergeGenericConfig, readGenericConfig } from './generic-config.js';
+import { type GenericConfig, readGenericConfig, toDriverConfig } from './generic-config.js';
 import { knownHostsFor, rebootOverSsh } from './reboot-over-ssh.js';
 import { tcpProbe } from './tcp-probe.js';
 
@@ -68,11 +68,11 @@ export class GenericDriver extends BaseDriver {
         throw new InvalidFlagError(`--${flag} must be a port number from 1 to 65535, not "${port}"`);
       }
     }
-    return { driverConfig: mergeGenericConfig(params.machine.driverConfig, config) };
+    return { driverConfig: toDriverConfig(params.machine, config) };
   }
 
   override async preCreateCheck(params: MachineParams, context: CallContext): Promise<void> {
-    const { SSHKey, IPAddress, SSHPort } = readGenericConfig(params.machine.driverConfig);
+    const { SSHKey, IPAddress, SSHPort } = readGenericConfig(params.machine);
     // Docker Machine only found out after minutes of retries; an unreachable host fails here, fast.
     if (!(await tcpProbe(IPAddress, SSHPort, STATE_PROBE_MS, context.signal))) {
       throw new InvalidFlagError(
@@ -96,10 +96,10 @@ export class GenericDriver extends BaseDriver {
   }
 
   override async create(params: MachineParams, context: CallContext): Promise<DriverConfigResult> {
-    const config = readGenericConfig(params.machine.driverConfig);
+    const config = readGenericConfig(params.machine);
     if (!config.SSHKey) {
       context.log('info', 'No SSH key specified. Assuming an existing key at the default location.');
-      return { driverConfig: mergeGenericConfig(params.machine.driverConfig, config) };
+      return { driverConfig: toDriverConfig(params.machine, config) };
     }
     context.progress('Importing SSH key...');
     const target = join(params.machine.machineDir, basename(config.SSHKey));
@@ -110,7 +110,7 @@ export class GenericDriver extends BaseDriver {
     } catch (error) {
       context.log('warn', `Couldn't copy SSH public key : ${(error as Error).message}`);
     }
-    return { driverConfig: mergeGenericConfig(params.machine.driverConfig, { ...config, SSHKeyPath: target }) };
+    return { driverConfig: toDriverConfig(params.machine, { ...config, SSHKeyPath: target }) };
   }
 
   override async remove(): Promise<void> {
@@ -118,13 +118,13 @@ export class GenericDriver extends BaseDriver {
   }
 
   override async getState(params: MachineParams, context: CallContext): Promise<GetStateResult> {
-    const config = readGenericConfig(params.machine.driverConfig);
+    const config = readGenericConfig(params.machine);
     const open = await tcpProbe(config.IPAddress, config.SSHPort, STATE_PROBE_MS, context.signal);
     return { state: open ? 'Running' : 'Stopped' };
   }
 
   override async getUrl(params: MachineParams, context: CallContext): Promise<GetUrlResult> {
-    const config = readGenericConfig(params.machine.driverConfig);
+    const config = readGenericConfig(params.machine);
     if ((await this.getState(params, context)).state !== 'Running') {
       throw new MachineNotRunningError('Host is not running', {
         actions: [`Check that ${config.IPAddress} is up and that SSH answers on port ${config.SSHPort}.`],
@@ -135,27 +135,27 @@ export class GenericDriver extends BaseDriver {
   }
 
   override async getIp(params: MachineParams): Promise<GetIpResult> {
-    return { ip: readGenericConfig(params.machine.driverConfig).IPAddress };
+    return { ip: readGenericConfig(params.machine).IPAddress };
   }
 
   override async getSshHostname(params: MachineParams): Promise<GetSshHostnameResult> {
-    return { hostname: readGenericConfig(params.machine.driverConfig).IPAddress };
+    return { hostname: readGenericConfig(params.machine).IPAddress };
   }
 
   override async getSshPort(params: MachineParams): Promise<GetSshPortResult> {
-    return { port: readGenericConfig(params.machine.driverConfig).SSHPort };
+    return { port: readGenericConfig(params.machine).SSHPort };
   }
 
   override async getSshUsername(params: MachineParams): Promise<GetSshUsernameResult> {
-    return { username: readGenericConfig(params.machine.driverConfig).SSHUser };
+    return { username: readGenericConfig(params.machine).SSHUser };
   }
 
   override async getSshKeyPath(params: MachineParams): Promise<GetSshKeyPathResult> {
-    return { keyPath: readGenericConfig(params.machine.driverConfig).SSHKeyPath };
+    return { keyPath: readGenericConfig(params.machine).SSHKeyPath };
   }
 
   override async restart(params: MachineParams, context: CallContext): Promise<DriverConfigResult> {
-    const config = readGenericConfig(params.machine.driverConfig);
+    const config = readGenericConfig(params.machine);
     await rebootOverSsh({
       ssh: {
         host: config.IPAddress,
