@@ -1,7 +1,7 @@
-import { docker } from '../engine/docker.js';
+import { docker, tryDocker } from '../engine/docker.js';
 import type { CommandResult } from '../engine/run-command.js';
 import { type SshExecOptions, sshExec, waitForSsh } from '../ssh/ssh-exec.js';
-import { containerAddress, NETWORK_NAME } from './network.js';
+import { addressTaken, containerAddress, ensureNetwork, freeAddress } from './network.js';
 
 export type HostVariant = 'base' | 'adopt';
 
@@ -87,15 +87,20 @@ export class TestHost implements TestHostInfo {
 
   /**
    * Starts a powered-off host. With `newAddress`, it comes back on another address, as a cloud
-   * instance without a reserved IP does (the bridge is left and rejoined while it is off).
+   * instance without a reserved IP does: while it is off it leaves the bridge and rejoins it on a
+   * fresh fixed address.
    */
   async powerOn(options: { newAddress?: boolean } = {}): Promise<void> {
     if (options.newAddress) {
-      const before = this.address;
-      for (let attempt = 0; attempt < 5; attempt += 1) {
-        await docker(['network', 'disconnect', NETWORK_NAME, this.name]);
-        await docker(['network', 'connect', NETWORK_NAME, this.name]);
-        if ((await containerAddress(this.name)) !== before) break;
+      const network = await ensureNetwork();
+      for (let attempt = 0; ; attempt += 1) {
+        const address = await freeAddress(network);
+        await docker(['network', 'disconnect', '--force', network.name, this.name]).catch(() => undefined);
+        const joined = await tryDocker(['network', 'connect', '--ip', address, network.name, this.name]);
+        if (joined.code === 0) break;
+        if (!addressTaken(joined.stderr) || attempt >= 5) {
+          throw new Error(`${this.name}: could not move to a new address: ${joined.stderr.trim()}`);
+        }
       }
     }
     await docker(['start', this.name]);

@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { docker } from '../engine/docker.js';
+import { docker, tryDocker } from '../engine/docker.js';
 import { ensureEngine } from '../engine/ensure-engine.js';
 import { SYSTEMD_CONTAINER_FLAGS } from '../hosts/container-flags.js';
-import { containerAddress, ensureNetwork, type TestNetwork } from '../hosts/network.js';
+import { addressTaken, containerAddress, ensureNetwork, freeAddress, type TestNetwork } from '../hosts/network.js';
 import { type HostVariant, TestHost } from '../hosts/test-host.js';
 import { ensureImages, type TestImages } from '../images/ensure-images.js';
 import { type InstallScriptServer, startInstallScriptServer } from '../install-script/install-script-server.js';
@@ -80,22 +80,7 @@ export class TestSession {
     labels.push('--label', `${LABEL_OWNER}=${processIdentity()}`);
     const volume = `${name}-docker`;
     await docker(['volume', 'create', ...labels, volume]);
-    await docker([
-      'run',
-      '--detach',
-      '--name',
-      name,
-      '--hostname',
-      name,
-      '--network',
-      this.network.name,
-      ...labels,
-      ...SYSTEMD_CONTAINER_FLAGS,
-      // A Docker engine inside needs a real (non-overlay) filesystem under it.
-      '-v',
-      `${volume}:/var/lib/docker`,
-      variant === 'adopt' ? this.images.adopt : this.images.base,
-    ]);
+    await this.runContainer(name, labels, volume, variant);
     const keys = [this.keyPair.publicKey, ...(options.authorizedKeys ?? [])].join('\n');
     await docker(
       [
@@ -121,6 +106,36 @@ export class TestSession {
     this.hosts.push(host);
     await host.waitForSsh();
     return host;
+  }
+
+  /** Starts the container on a fixed address of its own (kept across reboots, as a static IP is). */
+  private async runContainer(name: string, labels: string[], volume: string, variant: HostVariant): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      const address = await freeAddress(this.network);
+      const result = await tryDocker([
+        'run',
+        '--detach',
+        '--name',
+        name,
+        '--hostname',
+        name,
+        '--network',
+        this.network.name,
+        '--ip',
+        address,
+        ...labels,
+        ...SYSTEMD_CONTAINER_FLAGS,
+        // A Docker engine inside needs a real (non-overlay) filesystem under it.
+        '-v',
+        `${volume}:/var/lib/docker`,
+        variant === 'adopt' ? this.images.adopt : this.images.base,
+      ]);
+      if (result.code === 0) return;
+      await tryDocker(['rm', '-f', name]);
+      if (!addressTaken(result.stderr) || attempt >= 5) {
+        throw new Error(`docker run ${name} failed: ${result.stderr.trim()}`);
+      }
+    }
   }
 
   /** Removes every host and volume of this session, the server, the reaper and the work dir. */

@@ -100,9 +100,12 @@ describe('test kit: real Debian hosts on a real Docker engine', () => {
     const host = hosts[1] as TestHost;
     await host.mustExec('echo kept > /root/marker && hostnamectl set-hostname rebooted-host');
     const bootBefore = (await host.mustExec(PID1_START)).trim();
+    const addressBefore = host.address;
     await host.exec('systemctl reboot').catch(() => undefined);
     await new Promise((r) => setTimeout(r, 2_000));
     await host.waitForSsh(120_000);
+    // Like a VM with a static IP, the host keeps its address across the reboot.
+    expect(host.address).toBe(addressBefore);
     expect((await host.mustExec('cat /root/marker')).trim()).toBe('kept');
     expect((await host.mustExec('hostname')).trim()).toBe('rebooted-host');
     const bootAfter = (await host.mustExec(PID1_START)).trim();
@@ -115,7 +118,15 @@ describe('test kit: real Debian hosts on a real Docker engine', () => {
     }
     await new Promise((r) => setTimeout(r, 3_000));
     expect(await host.containerState()).toBe('exited');
+    const address = host.address;
     await host.powerOn();
+    await host.waitForSsh(120_000);
+    expect(host.address).toBe(address);
+    expect((await host.mustExec('cat /root/marker')).trim()).toBe('kept');
+    // A cloud instance without a reserved IP comes back elsewhere: the simulators use this.
+    await host.powerOff();
+    await host.powerOn({ newAddress: true });
+    expect(host.address).not.toBe(address);
     await host.waitForSsh(120_000);
     expect((await host.mustExec('cat /root/marker')).trim()).toBe('kept');
   });
