@@ -39,16 +39,21 @@ export default class Rm extends BerthCommand {
     for (const name of names) {
       try {
         const outcome = await removeMachineOp(ctx, name, flags.force);
-        if (outcome.remoteError)
-          this.logToStderr(`Error removing host "${name}": ${(outcome.remoteError as Error).message}`);
+        if (outcome.remoteError) this.reportRemoveError(name, outcome.remoteError);
         this.log(`Successfully removed ${name}`);
         removed.push(name);
       } catch (error) {
         failed = true;
-        this.logToStderr(`Error removing host "${name}": ${(error as Error).message}`);
+        this.reportRemoveError(name, error);
       }
     }
     if (failed) this.exit(1);
     return { removed };
+  }
+
+  /** docker-machine's line, then what to do about what is left (e.g. a cloud resource to delete). */
+  private reportRemoveError(name: string, error: unknown): void {
+    this.logToStderr(`Error removing host "${name}": ${(error as Error).message}`);
+    for (const action of (error as { actions?: string[] }).actions ?? []) this.logToStderr(`  ${action}`);
   }
 }

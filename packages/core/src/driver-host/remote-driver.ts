@@ -173,6 +173,9 @@ export class RemoteDriver implements Driver {
     kind: Kind,
     options: CallOptions | undefined,
   ): Promise<R> {
+    // Stored credentials (a token in config.json) are redacted from anything the driver says.
+    const secretKeys = this.description.capabilities.secretConfigKeys ?? [];
+    if (secretKeys.length > 0) this.settings.redactor.addConfigValues(secretKeys, params.machine.driverConfig);
     return this.settings.session.request(declaration, params, this.requestOptions(kind, params.machine.name, options));
   }
 

@@ -21,6 +21,14 @@ export class SecretRedactor {
     }
   }
 
+  /** Records the values of driver-config keys the driver declared secret (e.g. `AccessToken`). */
+  addConfigValues(keys: readonly string[], driverConfig: Readonly<Record<string, unknown>>): void {
+    for (const key of keys) {
+      const value = driverConfig[key];
+      if (typeof value === 'string' && value.length > 0) this.secrets.add(value);
+    }
+  }
+
   redact(text: string): string {
     let result = text;
     for (const secret of this.secrets) result = result.split(secret).join(REDACTED);

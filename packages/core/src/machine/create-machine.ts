@@ -104,7 +104,7 @@ export async function createMachine(ctx: BerthContext, request: CreateMachineReq
 
     if (driver.description.capabilities.ssh !== false) {
       progress('Waiting for machine to be running, this may take a few minutes...');
-      await waitForState(store, record, driver, 'Running', 5 * MINUTE, signal);
+      await inPhase('provision', () => waitForState(store, record, driver, 'Running', 5 * MINUTE, signal));
       progress('Detecting operating system of created instance...');
       progress('Waiting for SSH to be available...');
       await inPhase('provision', async () => {
@@ -177,6 +177,7 @@ async function rollBack(ctx: BerthContext, record: MachineRecord, driver: Remote
   } catch (removeError) {
     const reason = removeError instanceof Error ? removeError.message : String(removeError);
     notes.push(`The ${driver.name} driver could not remove what it created for "${record.name}": ${reason}`);
+    if (isBerthError(removeError)) notes.push(...removeError.actions);
   }
   try {
     await removeMachine(ctx.store, record.name);
