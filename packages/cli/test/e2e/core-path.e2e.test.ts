@@ -80,7 +80,7 @@ describe('berth: create a Docker host over SSH, use it with docker, remove it', 
     const script = [
       'set -e',
       'eval $(berth env web)',
-      'test "$DOCKER_HOST" = "tcp://' + fresh.address + ':2376"',
+      `test "$DOCKER_HOST" = "tcp://${fresh.address}:2376"`,
       "docker info --format '{{.Name}} {{json .Labels}}'",
       `docker load -i ${session.images.tinyTar} >/dev/null`,
       `docker run --rm ${tiny} echo hello-from-berth`,

@@ -173,7 +173,7 @@ function certProgressLine(event: CertBootstrapEvent): string {
 async function rollBack(ctx: BerthContext, record: MachineRecord, driver: RemoteDriver, error: unknown): Promise<void> {
   const notes: string[] = [];
   try {
-    await driver.remove(machineParams(ctx.store, record), { timeoutMs: 5 * MINUTE });
+    await driver.remove(machineParams(ctx.store, record), { timeoutMs: 10 * MINUTE });
   } catch (removeError) {
     const reason = removeError instanceof Error ? removeError.message : String(removeError);
     notes.push(`The ${driver.name} driver could not remove what it created for "${record.name}": ${reason}`);
