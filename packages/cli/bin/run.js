@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Start-up stays cheap: only the import-free global-flag parser and oclif's entry point load here.
+// Start-up stays cheap: only the import-free global-flag parser and oclif's entry point load here,
+// plus, for the quick commands about one machine, what starts that machine's driver early.
 import { parseGlobalFlags } from '../dist/global-flags.js';
 
 const parsed = parseGlobalFlags(process.argv.slice(2));
@@ -8,5 +9,19 @@ if (parsed.error) {
   process.exit(1);
 }
 Object.assign(process.env, parsed.env);
+const argv = parsed.argv.length > 0 ? parsed.argv : ['--help'];
+// The driver, a Node process too, starts while oclif loads (see src/early-context.ts).
+const early = await import('../dist/early-context.js');
+await early.startEarly(argv);
+// On import, oclif checks the Node version against its own `engines` with semver, and loading
+// semver alone takes ~30 ms; our package.json states the Node we need.
+const engineCheck = process.env.OCLIF_DISABLE_ENGINE_WARNING;
+process.env.OCLIF_DISABLE_ENGINE_WARNING = '1';
 const { execute } = await import('@oclif/core');
-await execute({ args: parsed.argv.length > 0 ? parsed.argv : ['--help'], dir: import.meta.url });
+if (engineCheck === undefined) delete process.env.OCLIF_DISABLE_ENGINE_WARNING;
+else process.env.OCLIF_DISABLE_ENGINE_WARNING = engineCheck;
+try {
+  await execute({ args: argv, dir: import.meta.url });
+} finally {
+  await early.disposeUntakenContext();
+}

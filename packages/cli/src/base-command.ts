@@ -1,5 +1,7 @@
 import type { BerthContext } from '@berth/core/machine';
 import { Command, Errors } from '@oclif/core';
+import { berthContextOptions, isDebugMode } from './context-options.js';
+import { takeEarlyContext } from './early-context.js';
 
 /**
  * Every berth command: opens the store and driver host on first use, always ends the driver
@@ -12,33 +14,30 @@ export abstract class BerthCommand extends Command {
   protected readonly abort = new AbortController();
 
   protected get debugMode(): boolean {
-    const value = process.env.MACHINE_DEBUG ?? '';
-    return ['1', 't', 'true', 'TRUE', 'True'].includes(value);
+    return isDebugMode();
   }
 
-  /** The store and driver processes of this command (opened lazily: `version` never needs them). */
+  /**
+   * The store and driver processes of this command (opened lazily: `version` never needs them):
+   * the context bin/run.js opened early for this command if there is one, else a new one.
+   */
   protected async context(): Promise<BerthContext> {
     if (!this.berth) {
-      const { BerthContext: Context } = await import('@berth/core/machine');
-      const { fileURLToPath } = await import('node:url');
-      const cliBin = fileURLToPath(new URL('../node_modules/.bin/', import.meta.url));
-      const rootBin = fileURLToPath(new URL('../../../node_modules/.bin/', import.meta.url));
-      this.berth = Context.open({
-        driverHost: {
-          searchDirs: [cliBin, rootBin],
-          onStderr: (event) => {
-            if (this.debugMode) process.stderr.write(`(${event.driver}) ${event.line}\n`);
-          },
-          onLog: (event) => {
-            if (event.level === 'error' || event.level === 'warn' || this.debugMode) {
-              process.stderr.write(`(${event.machine ?? event.driver}) ${event.message}\n`);
-            }
-          },
-          onProgress: (event) => this.log(`(${event.machine || event.driver}) ${event.message}`),
-        },
-      });
+      const log = (line: string) => this.log(line);
+      const early = await takeEarlyContext(log);
+      if (early) {
+        this.berth = early;
+      } else {
+        const { BerthContext: Context } = await import('@berth/core/machine');
+        this.berth = Context.open(berthContextOptions(log));
+      }
     }
     return this.berth;
+  }
+
+  /** Ends the driver processes and engine connections now, while the command finishes its output. */
+  protected releaseContext(): void {
+    this.berth?.dispose().catch(() => undefined);
   }
 
   override async init(): Promise<void> {

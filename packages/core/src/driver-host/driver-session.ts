@@ -114,7 +114,11 @@ export class DriverSession {
     });
     this.connection.listen();
     child.exited.then(async (exit) => {
-      await new Promise((resolve) => setTimeout(resolve, SETTLE_AFTER_EXIT_MS));
+      // After close() nobody waits for a call any more: the wait must not hold berth's exit back.
+      await new Promise((resolve) => {
+        const settle = setTimeout(resolve, SETTLE_AFTER_EXIT_MS);
+        if (this.stopping) settle.unref();
+      });
       const calls = [...this.pending];
       this.fail(
         this.stopping

@@ -13,6 +13,7 @@ export interface BerthContextOptions {
 export class BerthContext {
   /** TLS material and pooled connections for querying engines (`ls`), shared by the command's machines. */
   readonly engines = new EngineClients();
+  private disposing?: Promise<void>;
 
   private constructor(
     readonly store: Store,
@@ -27,9 +28,12 @@ export class BerthContext {
     return new BerthContext(store, drivers, env);
   }
 
-  /** Ends every driver process this command started and closes its engine connections. */
-  async dispose(): Promise<void> {
-    this.engines.close();
-    await this.drivers.dispose();
+  /** Ends the driver processes this command started and closes its engine connections; later calls wait for the first. */
+  dispose(): Promise<void> {
+    this.disposing ??= (async () => {
+      this.engines.close();
+      await this.drivers.dispose();
+    })();
+    return this.disposing;
   }
 }

@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import type { BerthContextOptions } from '@berth/core/machine';
+
+/** MACHINE_DEBUG, as docker-machine reads it. */
+export function isDebugMode(): boolean {
+  return ['1', 't', 'true', 'TRUE', 'True'].includes(process.env.MACHINE_DEBUG ?? '');
+}
+
+/**
+ * How every berth command opens its context: built-in drivers are also found in the CLI's and the
+ * workspace's `node_modules/.bin`; driver stderr shows only with --debug; driver warnings and errors
+ * always show; progress lines go through `log` (a command's own `this.log`).
+ */
+export function berthContextOptions(log: (line: string) => void): BerthContextOptions {
+  const bin = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+  return {
+    driverHost: {
+      searchDirs: [bin('../node_modules/.bin/'), bin('../../../node_modules/.bin/')],
+      onStderr: (event) => {
+        if (isDebugMode()) process.stderr.write(`(${event.driver}) ${event.line}\n`);
+      },
+      onLog: (event) => {
+        if (event.level === 'error' || event.level === 'warn' || isDebugMode()) {
+          process.stderr.write(`(${event.machine ?? event.driver}) ${event.message}\n`);
+        }
+      },
+      onProgress: (event) => log(`(${event.machine || event.driver}) ${event.message}`),
+    },
+  };
+}

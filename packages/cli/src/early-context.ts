@@ -1,0 +1,115 @@
+import type { BerthContext } from '@berth/core/machine';
+import type { MachineListEntry } from '@berth/core/store';
+import { berthContextOptions } from './context-options.js';
+
+/**
+ * A driver is a Node process of its own and takes about as long to start as berth itself. For the
+ * quick commands about one machine, and for `ls`, bin/run.js opens the command's context and
+ * starts the drivers it will need before loading oclif, so they start side by side; the command
+ * then takes this context (BerthCommand.context()) and finds its drivers running or nearly so.
+ * Still one driver process per driver per command: the context's DriverHost starts each once.
+ */
+
+/** Commands that read one machine (the first argument, else `default`), with their flags that take a value. */
+const MACHINE_COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  config: [],
+  env: ['--shell'],
+  inspect: ['-f', '--format'],
+  ip: [],
+  ssh: [],
+  status: [],
+  url: [],
+  version: [],
+};
+
+const isHelp = (arg: string) => ['-h', '--help', '-help'].includes(arg);
+
+/** The machine `argv` (command first, global flags removed) is about, if it is one of those commands. */
+export function earlyMachineName(argv: readonly string[]): string | undefined {
+  const [command, ...rest] = argv;
+  const valueFlags = command === undefined ? undefined : MACHINE_COMMANDS[command];
+  if (valueFlags === undefined) return undefined;
+  for (let index = 0; index < rest.length; index += 1) {
+    const arg = rest[index] as string;
+    if (arg === '--') return rest[index + 1];
+    if (isHelp(arg)) return undefined;
+    if (command === 'env' && (arg === '-u' || arg === '--unset')) return undefined;
+    if (!arg.startsWith('-') || arg === '-') return arg;
+    if (valueFlags.includes(arg)) index += 1;
+  }
+  // `version` alone prints Berth's version; the others act on `default`.
+  return command === 'version' ? undefined : 'default';
+}
+
+/**
+ * Whether `argv` is an `ls` that probes every machine: not `-q` (no probes unless filtering on
+ * state) and not `--filter` (the drivers of filtered-out machines are not needed).
+ */
+export function isEarlyLs(argv: readonly string[]): boolean {
+  const [command, ...rest] = argv;
+  const skip = (arg: string) => isHelp(arg) || /^(-q|--quiet|--filter)(=|$)/.test(arg);
+  return command === 'ls' && !rest.some(skip);
+}
+
+let early: Promise<BerthContext | undefined> | undefined;
+let earlyListing: Promise<MachineListEntry[]> | undefined;
+let taken = false;
+let progress: (line: string) => void = (line) => {
+  process.stdout.write(`${line}\n`);
+};
+
+/**
+ * Opens the context of a command about one machine, or of `ls`, and starts the drivers it needs;
+ * resolves once they are spawned (or could not be), not when they are ready. Never throws: what
+ * fails here fails again, with its proper message, when the command does the same.
+ */
+export async function startEarly(argv: readonly string[]): Promise<void> {
+  const name = earlyMachineName(argv);
+  const ls = name === undefined && isEarlyLs(argv);
+  if (name === undefined && !ls) return;
+  const spawned = new Map<string, () => void>();
+  const spawn = (driver: string) => new Promise<void>((resolve) => spawned.set(driver, resolve));
+  early = (async () => {
+    const [{ BerthContext }, store] = await Promise.all([import('@berth/core/machine'), import('@berth/core/store')]);
+    const options = berthContextOptions((line) => progress(line));
+    const onSpawn = ({ driver }: { driver: string }) => spawned.get(driver)?.();
+    const ctx = BerthContext.open({ ...options, driverHost: { ...options.driverHost, onSpawn } });
+    try {
+      let drivers: string[];
+      if (ls) {
+        earlyListing = store.listMachines(ctx.store);
+        const entries = await earlyListing;
+        drivers = [...new Set(entries.flatMap((entry) => (entry.ok ? [entry.machine.config.DriverName] : [])))];
+      } else {
+        drivers = [(await store.loadMachine(ctx.store, name as string)).config.DriverName];
+      }
+      await Promise.all(drivers.map((driver) => Promise.race([spawn(driver), ctx.drivers.get(driver)])));
+    } catch {
+      // No such machine, or a driver cannot start: the command will say so.
+    }
+    return ctx;
+  })().catch(() => undefined);
+  await early;
+}
+
+/** The context startEarly opened, once; later progress lines go through `log`. */
+export async function takeEarlyContext(log: (line: string) => void): Promise<BerthContext | undefined> {
+  if (taken || early === undefined) return undefined;
+  taken = true;
+  progress = log;
+  return early;
+}
+
+/** For `ls` in the early context: the store's machines, as startEarly listed them. */
+export function takeEarlyListing(): Promise<MachineListEntry[]> | undefined {
+  const listing = earlyListing;
+  earlyListing = undefined;
+  return listing;
+}
+
+/** Ends the early context if no command took it (e.g. the command failed before opening its context). */
+export async function disposeUntakenContext(): Promise<void> {
+  if (taken || early === undefined) return;
+  taken = true;
+  await (await early)?.dispose();
+}
