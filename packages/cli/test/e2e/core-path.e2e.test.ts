@@ -197,6 +197,19 @@ describe('berth: create a Docker host over SSH, use it with docker, remove it', 
     expect(version.code, version.stderr).toBe(0);
   });
 
+  it('multi-machine forms act on every machine concurrently, with docker-machine guards and messages', async () => {
+    const stop = await berth(['stop', 'web', 'adopted'], { store });
+    expect(stop.code).toBe(1);
+    expect(stop.stdout.split('\n').sort()).toEqual(['', 'Stopping "adopted"...', 'Stopping "web"...']);
+    expect(stop.stderr.match(/generic driver does not support stop/g)).toHaveLength(2);
+    const start = await berth(['start', 'web', 'adopted'], { store });
+    expect(start.code).toBe(1);
+    expect(start.stderr).toContain('Machine "web" is already running.');
+    expect(start.stderr).toContain('Machine "adopted" is already running.');
+    const ips = await berthOk(['ip', 'web', 'adopted'], { store });
+    expect(ips.stdout.trim().split('\n').sort()).toEqual([adopt.address, fresh.address].sort());
+  });
+
   it('rm -y removes machines from the store and leaves the hosts running', async () => {
     const run = await berthOk(['rm', '-y', 'web', 'adopted'], { store });
     expect(run.stdout).toBe(

@@ -10,6 +10,7 @@ import {
   configTemplate,
   createArgs,
   driverProcesses,
+  ec2Berth,
   ec2BerthOk,
   ec2Env,
   startBerth,
@@ -189,6 +190,11 @@ describe('an EC2 machine from create to rm (continued)', () => {
     const stop = await run(['stop', 'ec2']);
     expect(stop.stdout).toBe('Stopping "ec2"...\nMachine "ec2" was stopped.\n');
     expect(await rows()).toEqual([['ec2', '-', 'amazonec2', 'Stopped', 'Unknown']]);
+    // docker-machine's guard: stopping a stopped machine says so and fails, without a driver call.
+    const again = await ec2Berth(['stop', 'ec2'], { store, sim });
+    expect(again.code).toBe(1);
+    expect(again.stdout).toBe('Stopping "ec2"...\n');
+    expect(again.stderr).toContain('Machine "ec2" is already stopped.');
   });
 
   it('start brings it back on a new IP address, and docker works without regenerate-certs', async () => {
