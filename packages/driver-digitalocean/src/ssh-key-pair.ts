@@ -1,7 +1,8 @@
-import { generateKeyPair as generateKeyPairCallback, type KeyObject } from 'node:crypto';
+import { generateKeyPair as generateKeyPairCallback } from 'node:crypto';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { openSshRsaPublicKey } from '@berth/driver-protocol';
 
 const generateKeyPair = promisify(generateKeyPairCallback);
 
@@ -22,33 +23,9 @@ export async function createMachineKeyPair(machineDir: string, comment: string):
   const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
   await writeFile(privateKeyPath, pem, { mode: 0o600 });
   await chmod(privateKeyPath, 0o600);
-  const line = `${openSshPublicKey(publicKey)} ${comment}`;
+  const jwk = publicKey.export({ format: 'jwk' });
+  if (!jwk.n || !jwk.e) throw new Error('node:crypto made an RSA key without modulus or exponent');
+  const line = openSshRsaPublicKey({ n: jwk.n, e: jwk.e }, comment);
   await writeFile(`${privateKeyPath}.pub`, `${line}\n`, { mode: 0o644 });
   return { privateKeyPath, publicKey: line };
-}
-
-/** `ssh-rsa <base64 of the RFC 4253 blob>` for an RSA public key. */
-export function openSshPublicKey(key: KeyObject): string {
-  const jwk = key.export({ format: 'jwk' });
-  if (jwk.kty !== 'RSA' || !jwk.n || !jwk.e) throw new Error('not an RSA public key');
-  const blob = Buffer.concat([
-    sshString(Buffer.from('ssh-rsa')),
-    sshString(mpint(Buffer.from(jwk.e, 'base64url'))),
-    sshString(mpint(Buffer.from(jwk.n, 'base64url'))),
-  ]);
-  return `ssh-rsa ${blob.toString('base64')}`;
-}
-
-function sshString(bytes: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(bytes.length);
-  return Buffer.concat([length, bytes]);
-}
-
-/** An unsigned big-endian integer as an SSH mpint: a leading zero byte when the top bit is set. */
-function mpint(bytes: Buffer): Buffer {
-  let start = 0;
-  while (start < bytes.length - 1 && bytes[start] === 0) start += 1;
-  const trimmed = bytes.subarray(start);
-  return (trimmed[0] ?? 0) & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed;
 }

@@ -19,6 +19,7 @@ export * from './methods.js';
 export { type FlagSources, resolveFlagValues } from './resolve-flag-values.js';
 export { serve } from './serve.js';
 export { serveConnection } from './serve-connection.js';
+export { openSshRsaPublicKey } from './ssh-public-key.js';
 export type * from './types.js';
 export * from './version.js';
 export { type HandshakeEnds, protocolVersionMismatch } from './version-mismatch.js';
