@@ -1,6 +1,7 @@
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { machineNamesOrDefault } from '../machine-names.js';
+import { parentProcessNames } from '../parent-processes.js';
 
 export default class Env extends BerthCommand {
   static override summary = 'Display the commands to set up the environment for the Docker client';
@@ -24,7 +25,11 @@ export default class Env extends BerthCommand {
     const args = process.argv.slice(2);
     const detected = flags.shell
       ? { ok: true as const, shell: flags.shell }
-      : render.detectShell({ platform: process.platform, env: process.env });
+      : render.detectShell({
+          platform: process.platform,
+          env: process.env,
+          ancestorProcessNames: parentProcessNames(),
+        });
     if (!detected.ok) {
       this.log(detected.notice);
       this.error(detected.error, { exit: 1 });

@@ -2,14 +2,16 @@ import { UNKNOWN_SHELL_ERROR, UNKNOWN_SHELL_NOTICE, WINDOWS_SHELL_NOTICE } from 
 
 /**
  * Which shell `env` writes for when `--shell` is not given. Pure: the caller passes the
- * platform, the environment and, on Windows, the names of the parent and grandparent
- * processes (undefined when they could not be read).
+ * platform, the environment and the names of the parent and grandparent processes
+ * (undefined when they could not be read).
  */
 export interface ShellDetectInput {
   readonly platform: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly ancestorProcessNames?: readonly string[];
 }
+
+const UNIX_SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh', 'fish', 'tcsh', 'csh']);
 
 export type ShellDetection =
   | { readonly ok: true; readonly shell: string; readonly notice?: string }
@@ -18,8 +20,13 @@ export type ShellDetection =
 export function detectShell(input: ShellDetectInput): ShellDetection {
   const shellPath = input.env.SHELL ?? '';
   if (input.platform !== 'win32') {
-    if (shellPath === '') return { ok: false, notice: UNKNOWN_SHELL_NOTICE, error: UNKNOWN_SHELL_ERROR };
-    return { ok: true, shell: baseName(shellPath, '/') };
+    if (shellPath !== '') return { ok: true, shell: baseName(shellPath, '/') };
+    // Deliberate fix: docker-machine failed with "Unknown shell" whenever SHELL was unset, which
+    // broke `eval $(docker-machine env)` under cron and CI runners. The shell that runs us is
+    // our parent (or its parent, behind a wrapper script); only when neither is one do we fail.
+    const parentShell = input.ancestorProcessNames?.slice(0, 2).find((name) => UNIX_SHELLS.has(name));
+    if (parentShell !== undefined) return { ok: true, shell: parentShell };
+    return { ok: false, notice: UNKNOWN_SHELL_NOTICE, error: UNKNOWN_SHELL_ERROR };
   }
   if (shellPath !== '') {
     if ((input.env.__fish_bin_dir ?? '') !== '') return { ok: true, shell: 'fish' };

@@ -12,10 +12,14 @@ export async function berthOnPath(): Promise<string> {
   return dir;
 }
 
-/** Runs a bash script with the store and `berth` on PATH, as a user would type it. */
+/**
+ * Runs a bash script with the store and `berth` on PATH, as a user would type it. SHELL is
+ * left unset, as under cron and CI runners: `berth env` must find the shell by itself.
+ */
 export function bash(script: string, store: string, binDir: string) {
+  const { SHELL: _unset, ...env } = process.env;
   return runCommand('bash', ['-c', script], {
-    env: { ...process.env, MACHINE_STORAGE_PATH: store, PATH: `${binDir}:${process.env.PATH}` },
+    env: { ...env, MACHINE_STORAGE_PATH: store, PATH: `${binDir}:${process.env.PATH}` },
     timeoutMs: 180_000,
   });
 }

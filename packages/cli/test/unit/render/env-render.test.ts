@@ -143,6 +143,23 @@ describe('shell detection', () => {
     });
   });
 
+  it('with SHELL unset, takes the shell that runs berth: the parent, or the grandparent behind a wrapper', () => {
+    expect(detectShell({ platform: 'linux', env: {}, ancestorProcessNames: ['bash', 'cron'] })).toEqual({
+      ok: true,
+      shell: 'bash',
+    });
+    expect(detectShell({ platform: 'linux', env: {}, ancestorProcessNames: ['berth', 'fish'] })).toEqual({
+      ok: true,
+      shell: 'fish',
+    });
+    expect(detectShell({ platform: 'linux', env: { SHELL: '/bin/zsh' }, ancestorProcessNames: ['bash'] })).toEqual({
+      ok: true,
+      shell: 'zsh',
+    });
+    const noShell = detectShell({ platform: 'linux', env: {}, ancestorProcessNames: ['node', 'systemd'] });
+    expect(noShell).toMatchObject({ ok: false, error: 'Error: Unknown shell' });
+  });
+
   it('on Windows, looks at SHELL, fish, then the parent processes', () => {
     expect(detectShell({ platform: 'win32', env: { SHELL: 'C:\\Git\\bin\\bash.exe' } })).toEqual({
       ok: true,
