@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { BerthContextOptions } from '@berth/core/machine';
+import { inProcessDrivers } from './builtin-drivers.js';
 
 /** MACHINE_DEBUG, as docker-machine reads it. */
 export function isDebugMode(): boolean {
@@ -7,8 +8,9 @@ export function isDebugMode(): boolean {
 }
 
 /**
- * How every berth command opens its context: built-in drivers are also found in the CLI's and the
- * workspace's `node_modules/.bin`; driver stderr shows only with --debug; driver warnings and errors
+ * How every berth command opens its context: built-in drivers run in berth's process (unless
+ * BERTH_ISOLATE_DRIVERS=1; their executables are found in the CLI's and the workspace's
+ * `node_modules/.bin`); driver stderr shows only with --debug; driver warnings and errors
  * always show; progress lines go through `log` (a command's own `this.log`).
  */
 export function berthContextOptions(log: (line: string) => void): BerthContextOptions {
@@ -16,6 +18,7 @@ export function berthContextOptions(log: (line: string) => void): BerthContextOp
   return {
     driverHost: {
       searchDirs: [bin('../node_modules/.bin/'), bin('../../../node_modules/.bin/')],
+      inProcess: inProcessDrivers(),
       onStderr: (event) => {
         if (isDebugMode()) process.stderr.write(`(${event.driver}) ${event.line}\n`);
       },

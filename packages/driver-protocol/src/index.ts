@@ -18,7 +18,7 @@ export * from './machine-state.js';
 export * from './methods.js';
 export { type FlagSources, resolveFlagValues } from './resolve-flag-values.js';
 export { serve } from './serve.js';
-export { serveConnection } from './serve-connection.js';
+export { type ServedConnection, serveConnection } from './serve-connection.js';
 export { openSshRsaPublicKey } from './ssh-public-key.js';
 export type * from './types.js';
 export * from './version.js';

@@ -56,6 +56,8 @@ function isMachineParams(params: unknown): params is MachineParams {
 export interface ServedConnection {
   /** Resolves once no call is in flight (at once if none is). */
   idle(): Promise<void>;
+  /** Aborts every call in flight, as if the host had cancelled each (used when the host drops the driver). */
+  cancelAll(): void;
 }
 
 /**
@@ -68,6 +70,7 @@ export function serveConnection(driver: Driver, connection: MessageConnection): 
   let initialized = false;
   let inFlight = 0;
   let idleWaiters: (() => void)[] = [];
+  const running = new Set<() => void>();
 
   // Logging must never fail a call, also once the host has closed the connection.
   const notify = (send: () => Promise<void>): void => {
@@ -91,6 +94,7 @@ export function serveConnection(driver: Driver, connection: MessageConnection): 
     const cancelled = () =>
       controller.abort(new CancelledError(`${method} was cancelled by the host`, { data: { driver: driver.name } }));
     const subscription = token.onCancellationRequested(cancelled);
+    running.add(cancelled);
     if (token.isCancellationRequested) cancelled();
     const context = createCallContext({ signal: controller.signal, machine, onLog, onProgress });
     inFlight += 1;
@@ -101,6 +105,7 @@ export function serveConnection(driver: Driver, connection: MessageConnection): 
       return errorToWire(reported, driver.name);
     } finally {
       subscription.dispose();
+      running.delete(cancelled);
       inFlight -= 1;
       if (inFlight === 0) {
         for (const wake of idleWaiters) wake();
@@ -175,5 +180,8 @@ export function serveConnection(driver: Driver, connection: MessageConnection): 
   connection.listen();
   return {
     idle: () => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve))),
+    cancelAll: () => {
+      for (const cancel of [...running]) cancel();
+    },
   };
 }

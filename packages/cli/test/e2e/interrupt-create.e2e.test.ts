@@ -21,40 +21,48 @@ afterAll(async () => {
   if (store) await rm(store, { recursive: true, force: true });
 });
 
-it('Ctrl-C during create stops it, removes the unfinished machine and leaves no driver process', async () => {
-  const args = [
-    'create',
-    '-d',
-    'generic',
-    '--generic-ip-address',
-    host.address,
-    '--generic-ssh-key',
-    host.privateKeyPath,
-  ];
-  args.push('--engine-install-url', session.installScriptUrl, 'intr');
-  const child = spawn(process.execPath, [BERTH_BIN, ...args], {
-    env: { ...process.env, MACHINE_STORAGE_PATH: store },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (c: string) => {
-    stderr += c;
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  await new Promise<void>((resolve) => {
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-      if (stdout.includes('Installing Docker...')) resolve();
+// Built-in drivers run in berth's process by default, and as their own executables with
+// BERTH_ISOLATE_DRIVERS=1 (as third-party drivers always do): Ctrl-C must clean up either way.
+it.each([
+  ['in berth', {}],
+  ['as its own process', { BERTH_ISOLATE_DRIVERS: '1' }],
+])(
+  'Ctrl-C during create (driver %s) stops it, removes the unfinished machine and leaves no driver process',
+  async (_mode, extraEnv) => {
+    const args = [
+      'create',
+      '-d',
+      'generic',
+      '--generic-ip-address',
+      host.address,
+      '--generic-ssh-key',
+      host.privateKeyPath,
+    ];
+    args.push('--engine-install-url', session.installScriptUrl, 'intr');
+    const child = spawn(process.execPath, [BERTH_BIN, ...args], {
+      env: { ...process.env, MACHINE_STORAGE_PATH: store, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
-  });
-  const interrupted = Date.now();
-  child.kill('SIGINT');
-  const code = await exited;
-  expect(Date.now() - interrupted).toBeLessThan(15_000);
-  expect(code).not.toBe(0);
-  expect(stderr).toMatch(/^Error creating machine: Interrupted while installing/m);
-  expect(stderr).toContain('Berth removed the unfinished machine "intr"');
-  expect(await readdir(join(store, 'machines'))).toEqual([]);
-  expect((await runCommand('pgrep', ['-f', 'berth-driver-generic'])).stdout.trim()).toBe('');
-});
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    await new Promise<void>((resolve) => {
+      child.stdout.setEncoding('utf8').on('data', (c: string) => {
+        stdout += c;
+        if (stdout.includes('Installing Docker...')) resolve();
+      });
+    });
+    const interrupted = Date.now();
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(Date.now() - interrupted).toBeLessThan(15_000);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/^Error creating machine: Interrupted while installing/m);
+    expect(stderr).toContain('Berth removed the unfinished machine "intr"');
+    expect(await readdir(join(store, 'machines'))).toEqual([]);
+    expect((await runCommand('pgrep', ['-f', 'berth-driver-generic'])).stdout.trim()).toBe('');
+  },
+);

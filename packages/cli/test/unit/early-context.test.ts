@@ -75,7 +75,13 @@ describe('the early context', () => {
   });
 
   it("has the machine's driver spawned before the command runs, and the command uses that process", async () => {
-    await startEarly(['url', 'web']);
+    // Built-in drivers are their own processes only with BERTH_ISOLATE_DRIVERS=1 (third-party ones always).
+    process.env.BERTH_ISOLATE_DRIVERS = '1';
+    try {
+      await startEarly(['url', 'web']);
+    } finally {
+      delete process.env.BERTH_ISOLATE_DRIVERS;
+    }
     const children = (await readFile(`/proc/${process.pid}/task/${process.pid}/children`, 'utf8')).split(' ');
     const spawned: number[] = [];
     for (const pid of children.filter(Boolean)) {

@@ -1,5 +1,5 @@
 import { CancelledError, DriverCrashedError, DriverProtocolError, DriverTimeoutError } from '@berth/driver-protocol';
-import type { DriverExit } from './driver-process.js';
+import type { DriverExit } from './driver-endpoint.js';
 import type { FrameViolation } from './frame-guard.js';
 
 // The errors the host raises about a driver process, worded in one place.

@@ -1,3 +1,4 @@
+import type { Driver } from '@berth/driver-protocol';
 import {
   CancelledError,
   DRIVER_COOKIE_ENV,
@@ -9,9 +10,11 @@ import {
 } from '@berth/driver-protocol';
 import { BERTH_VERSION } from '../version.js';
 import { type DriverExecutable, findDriverExecutable } from './discovery.js';
+import type { DriverEndpoint } from './driver-endpoint.js';
 import { DriverProcess } from './driver-process.js';
 import { DriverSession } from './driver-session.js';
 import { handshake } from './handshake.js';
+import { InProcessDriver } from './in-process-driver.js';
 import { RemoteDriver } from './remote-driver.js';
 import { SecretRedactor } from './secret-redactor.js';
 
@@ -83,6 +86,12 @@ export interface DriverHostOptions {
   /** Default: stderr, as `(<driver>) <line>`. Pass a collector to show them only with --debug. */
   onStderr?: (event: DriverStderrEvent) => void;
   onSpawn?: (event: DriverSpawnEvent) => void;
+  /**
+   * Drivers served inside this process rather than started as executables, by name: each makes its
+   * Driver (e.g. a dynamic import of a built-in driver package). The session still speaks JSON-RPC
+   * frames to it, so it behaves as its executable would; it just skips a Node start-up.
+   */
+  inProcess?: Readonly<Record<string, () => Promise<Driver>>>;
 }
 
 function writeStderr(prefix: string, text: string): void {
@@ -166,16 +175,26 @@ export class DriverHost {
     if (this.pool.get(name)?.slot === slot) this.pool.delete(name);
   }
 
-  private async start(name: string, slot: SessionSlot): Promise<RemoteDriver> {
-    const { options, timeouts } = this;
+  /** Serves driver `name` in this process if it is one of `inProcess`, else starts its executable. */
+  private async open(name: string, redactor: SecretRedactor): Promise<DriverEndpoint> {
+    const { options } = this;
+    const make =
+      options.inProcess !== undefined && Object.hasOwn(options.inProcess, name) ? options.inProcess[name] : undefined;
+    if (make !== undefined) return new InProcessDriver(await make());
     const executable = await this.locate(name);
-    const redactor = new SecretRedactor();
     const child = await DriverProcess.start({
       executable,
       env: { ...(options.env ?? process.env), [DRIVER_COOKIE_ENV]: DRIVER_COOKIE_VALUE },
       onStderrLine: (line) => (options.onStderr ?? defaultOnStderr)({ driver: name, line: redactor.redact(line) }),
     });
     options.onSpawn?.({ driver: name, pid: child.pid, executable });
+    return child;
+  }
+
+  private async start(name: string, slot: SessionSlot): Promise<RemoteDriver> {
+    const { options, timeouts } = this;
+    const redactor = new SecretRedactor();
+    const child = await this.open(name, redactor);
     const session = new DriverSession({
       driverName: name,
       process: child,

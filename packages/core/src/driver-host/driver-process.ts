@@ -2,14 +2,9 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { DriverNotFoundError } from '@berth/driver-protocol';
 import type { DriverExecutable } from './discovery.js';
+import type { DriverEndpoint, DriverExit } from './driver-endpoint.js';
 import { killOnExit } from './exit-reaper.js';
 import { LineTail } from './line-tail.js';
-
-/** How a driver process ended. */
-export interface DriverExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
 
 export interface DriverProcessOptions {
   executable: DriverExecutable;
@@ -31,7 +26,7 @@ type Child = ChildProcessByStdio<Writable, Readable, Readable>;
  * its own process group on POSIX, so a terminal Ctrl-C reaches only berth, which then cancels calls
  * over the wire. Whatever happens, the child is reaped: `exited` settles once it is gone.
  */
-export class DriverProcess {
+export class DriverProcess implements DriverEndpoint {
   readonly pid: number;
   readonly stdin: Writable;
   readonly stdout: Readable;

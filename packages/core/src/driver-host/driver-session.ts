@@ -13,6 +13,7 @@ import {
 } from '@berth/driver-protocol';
 import { CancellationTokenSource, type Logger, type MessageConnection, type RequestType } from 'vscode-jsonrpc';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
+import type { DriverEndpoint } from './driver-endpoint.js';
 import {
   type CallLabel,
   callCancelled,
@@ -21,7 +22,6 @@ import {
   driverShutDown,
   driverTimedOut,
 } from './driver-errors.js';
-import type { DriverProcess } from './driver-process.js';
 import { FrameGuard } from './frame-guard.js';
 import type { SecretRedactor } from './secret-redactor.js';
 
@@ -42,7 +42,8 @@ export interface RequestOptions {
 
 export interface DriverSessionOptions {
   driverName: string;
-  process: DriverProcess;
+  /** The driver's end of the wire: a process, or a driver served in berth's own. */
+  process: DriverEndpoint;
   errorClasses: ErrorClassTable;
   redactor: SecretRedactor;
   /** How long a misbehaving driver gets between SIGTERM and SIGKILL. */

@@ -6,6 +6,7 @@ export {
   driverExecutableName,
   findDriverExecutable,
 } from './discovery.js';
+export type { DriverExit } from './driver-endpoint.js';
 export {
   DEFAULT_DRIVER_HOST_TIMEOUTS,
   DriverHost,
@@ -16,6 +17,5 @@ export {
   type DriverSpawnEvent,
   type DriverStderrEvent,
 } from './driver-host.js';
-export type { DriverExit } from './driver-process.js';
 export { type CallOptions, RemoteDriver } from './remote-driver.js';
 export { REDACTED } from './secret-redactor.js';
