@@ -3,7 +3,7 @@
 // `create` and `rm -y` wall time and API calls (instances are real test hosts), and `ls` of a
 // store of 100 EC2 machines with the API calls it makes (one DescribeInstances is the target).
 //
-// Two ways to run it (after `npx tsc -b`):
+// Two ways to run it (after `npm run build`):
 //   node bench/amazonec2.mjs                 standalone: own test session, prints a table
 //   import { benchAmazonEc2 } from './amazonec2.mjs';
 //   for (const r of await benchAmazonEc2({ session, work, log })) row(r.metric, r.value, r.target, r.ok);

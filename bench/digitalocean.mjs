@@ -5,7 +5,7 @@
 // As a module (from bench/run.mjs, with its test session):
 //   const { benchDigitalOcean } = await import('./digitalocean.mjs');
 //   for (const r of await benchDigitalOcean({ session, runs: CREATE_RUNS, log })) row(r.metric, r.value, r.target, r.ok);
-// Standalone (after `npx tsc -b`): `node bench/digitalocean.mjs` (BENCH_DO_RUNS, default 2); prints
+// Standalone (after `npm run build`): `node bench/digitalocean.mjs` (BENCH_DO_RUNS, default 2); prints
 // a table; exit 0 when every target is met, 2 when one is missed, 1 when the bench itself failed.
 //
 // Traffic goes only to loopback and to the test hosts: every run passes --digitalocean-api-url,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Berth's performance figures, as one table: `npm run bench` (after `npx tsc -b`).
+// Berth's performance figures, as one table: `npm run bench` (after `npm run build`).
 //
 // Everything runs against real test hosts of @berth/test-kit (Debian 12, systemd, sshd) on the
 // local Docker engine, with a temporary store; all of it is removed at the end, on failure too.
@@ -38,8 +38,8 @@ const log = (line) => process.stderr.write(`[bench] ${line}\n`);
 // ---------------------------------------------------------------- prerequisites
 
 function ensurePrerequisites() {
-  if (!existsSync(join(ROOT, 'packages/cli/dist/commands/ls.js'))) {
-    throw new Error('Berth is not built: run `npx tsc -b` first.');
+  if (!existsSync(join(ROOT, 'packages/cli/dist/bundle/berth.js'))) {
+    throw new Error('Berth is not built: run `npm run build` first.');
   }
   if (!existsSync(TIME)) {
     log('installing GNU time (apt-get install time)...');
@@ -61,8 +61,8 @@ function ensurePrerequisites() {
  * process's peak) and output. With `sample`, also polls /proc every SAMPLE_MS for the berth process
  * tree: peak summed RSS, and the driver processes it started.
  */
-function berth(args, { store, sample = false, timeoutMs = 600_000, unset = [] } = {}) {
-  const env = { ...process.env, MACHINE_STORAGE_PATH: store };
+function berth(args, { store, sample = false, timeoutMs = 600_000, unset = [], extraEnv = {} } = {}) {
+  const env = { ...process.env, MACHINE_STORAGE_PATH: store, ...extraEnv };
   for (const name of ['DOCKER_HOST', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', ...unset]) delete env[name];
   runCounter += 1;
   const timeFile = join(tmpdir(), `berth-bench-time-${process.pid}-${runCounter}`);
@@ -302,10 +302,10 @@ async function bench(session, docker, work) {
   row('create: SSH connections per run', `${creates.map((c) => c.connections).join(', ')}`, '1', createSsh === 1);
   const createDrivers = creates.map((c) => c.drivers.length);
   row(
-    'create: driver processes spawned',
+    'create: driver processes spawned (built-ins run in berth)',
     countDrivers(creates[0].drivers),
-    '1 generic',
-    Math.max(...createDrivers) === 1,
+    '0',
+    Math.max(...createDrivers) === 0,
   );
 
   const regens = [];
@@ -347,27 +347,15 @@ async function bench(session, docker, work) {
       row(`ls ${size}: peak RSS, berth process`, megabytes(check.maxRssKb));
       row(`ls ${size}: peak RSS, berth + drivers (sampled)`, megabytes(check.peakTreeKb));
       if (size === 200) {
-        row(
-          `ls ${size} (none only): driver processes spawned`,
-          countDrivers(check.drivers),
-          '1 none',
-          check.drivers.length === 1,
-        );
+        await driverProcessRows(`ls ${size} (none only)`, args, dir, ['none']);
+        const isolated = await timeRuns(args, dir, LS_RUNS, { extraEnv: ISOLATED });
+        row(`ls --timeout 1, ${size} machine(s), driver as a process: wall time`, timing(isolated));
       }
     }
 
     // A store with both drivers: the generic machines plus one none machine.
     await mustBerth(['create', '-d', 'none', '--url', liveUrl, 'plain'], { store });
-    const mixed = await mustBerth(['ls', '--timeout', '1'], { store, sample: true });
-    const want = ['generic', 'none'];
-    const got = [...mixed.drivers].sort();
-    const mixedOk = got.length === 2 && got.every((d, i) => d === want[i]);
-    row(
-      'ls, generic + none store: driver processes spawned',
-      countDrivers(mixed.drivers),
-      '1 generic, 1 none',
-      mixedOk,
-    );
+    await driverProcessRows('ls, generic + none store', ['ls', '--timeout', '1'], store, ['generic', 'none']);
   } finally {
     await tarpit.close();
   }
@@ -381,12 +369,16 @@ async function bench(session, docker, work) {
   ];
   for (const { label, args, target } of quick) {
     log(`${label} x ${RUNS}...`);
-    const check = await mustBerth(args, { store, sample: true });
+    await mustBerth(args, { store }); // warm-up, and fails the bench if the command fails
     const times = await timeRuns(args, store, RUNS);
     const [goal, ok] = target ? [`< ${seconds(target)}`, times.wall < target] : ['', undefined];
     row(`${label}: wall time`, timing(times), goal, ok);
     if (label === 'env gen1') {
-      row('env: driver processes spawned', countDrivers(check.drivers), '1 generic', check.drivers.length === 1);
+      await driverProcessRows('env gen1', args, store, ['generic']);
+      row(
+        'env gen1, driver as a process: wall time',
+        timing(await timeRuns(args, store, RUNS, { extraEnv: ISOLATED })),
+      );
     }
   }
   row('reference: node -e 0 (bare Node start)', seconds(median(await timeNode(RUNS))));
@@ -399,6 +391,27 @@ async function bench(session, docker, work) {
       timing(await timeRuns(['env', 'gen1'], store, RUNS, { unset })),
     );
   }
+}
+
+/** Built-in drivers run as their own processes, as third-party drivers always do. */
+const ISOLATED = { BERTH_ISOLATE_DRIVERS: '1' };
+
+/**
+ * Driver processes one command starts: none by default (built-ins are served in berth's process),
+ * and exactly one per driver it needs (`want`) when they run as processes.
+ */
+async function driverProcessRows(label, args, store, want) {
+  const inProcess = await mustBerth(args, { store, sample: true });
+  row(`${label}: driver processes spawned`, countDrivers(inProcess.drivers), '0', inProcess.drivers.length === 0);
+  const isolated = await mustBerth(args, { store, sample: true, extraEnv: ISOLATED });
+  const got = [...isolated.drivers].sort();
+  const ok = got.length === want.length && got.every((driver, i) => driver === want[i]);
+  row(
+    `${label}, drivers as processes: driver processes spawned`,
+    countDrivers(isolated.drivers),
+    want.map((d) => `1 ${d}`).join(', '),
+    ok,
+  );
 }
 
 async function timeNode(runs, unset = []) {

@@ -25,5 +25,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   say "npm install (from package-lock.json)"
   npm install --no-fund --no-audit --loglevel=error
 fi
-say "build (tsc -b)"
+say "build (tsc -b, then the CLI bundle)"
 npx tsc -b
+node scripts/bundle.mjs

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BerthContextOptions } from '@berth/core/machine';
 import { inProcessDrivers } from './builtin-drivers.js';
@@ -14,10 +16,11 @@ export function isDebugMode(): boolean {
  * always show; progress lines go through `log` (a command's own `this.log`).
  */
 export function berthContextOptions(log: (line: string) => void): BerthContextOptions {
-  const bin = (relative: string) => fileURLToPath(new URL(relative, import.meta.url));
+  const root = cliPackageRoot();
+  const bin = (relative: string) => join(root, relative);
   return {
     driverHost: {
-      searchDirs: [bin('../node_modules/.bin/'), bin('../../../node_modules/.bin/')],
+      searchDirs: [bin('node_modules/.bin'), bin('../../node_modules/.bin')],
       inProcess: inProcessDrivers(),
       onStderr: (event) => {
         if (isDebugMode()) process.stderr.write(`(${event.driver}) ${event.line}\n`);
@@ -30,4 +33,17 @@ export function berthContextOptions(log: (line: string) => void): BerthContextOp
       onProgress: (event) => log(`(${event.machine || event.driver}) ${event.message}`),
     },
   };
+}
+
+/** The CLI package's directory, found upwards from this module (compiled or bundled, it sits deeper). */
+function cliPackageRoot(): string {
+  const start = dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = dirname(dir)) {
+    try {
+      if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name === '@berth/cli') return dir;
+    } catch {
+      // No package.json here: keep going up.
+    }
+    if (dirname(dir) === dir) return start;
+  }
 }
