@@ -205,7 +205,16 @@ export async function benchAmazonEc2({ session, work, log = (line) => process.st
       calls.every((n) => n === 1) && describes.every((n) => n === 1),
     );
     row(`amazonec2 ls ${machines}: rows and states right`, rowsOk ? 'yes' : 'no', 'yes', rowsOk);
-    row(`amazonec2 ls ${machines}: driver processes`, String(drivers.length), '1', drivers.length === 1);
+    row(
+      `amazonec2 ls ${machines}: driver processes (built-ins run in berth)`,
+      String(drivers.length),
+      '0',
+      drivers.length === 0,
+    );
+    const isolated = await berthWithDrivers(['ls', '--timeout', '5'], { ...lsEnv, BERTH_ISOLATE_DRIVERS: '1' });
+    const spawned = isolated.drivers.length;
+    row(`amazonec2 ls ${machines}, drivers as processes: driver processes`, String(spawned), '1', spawned === 1);
+    row(`amazonec2 ls ${machines}, drivers as processes: wall time`, seconds(isolated.result.ms));
   } finally {
     await sim.close();
   }

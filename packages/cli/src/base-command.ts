@@ -1,4 +1,6 @@
 import type { BerthContext } from '@berth/core/machine';
+import { BerthContext as Context } from '@berth/core/machine';
+import { CancelledError, isBerthError } from '@berth/driver-protocol';
 import { Command, Errors } from '@oclif/core';
 import { berthContextOptions, isDebugMode } from './context-options.js';
 import { takeEarlyContext } from './early-context.js';
@@ -28,7 +30,6 @@ export abstract class BerthCommand extends Command {
       if (early) {
         this.berth = early;
       } else {
-        const { BerthContext: Context } = await import('@berth/core/machine');
         this.berth = Context.open(berthContextOptions(log));
       }
     }
@@ -47,7 +48,6 @@ export abstract class BerthCommand extends Command {
     // before the cleanup has printed anything.
     const onSignal = async () => {
       if (this.abort.signal.aborted) process.exit(130);
-      const { CancelledError } = await import('@berth/driver-protocol');
       this.abort.abort(new CancelledError('Interrupted'));
     };
     process.on('SIGINT', onSignal);
@@ -61,7 +61,6 @@ export abstract class BerthCommand extends Command {
 
   protected override async catch(error: Error & { exitCode?: number; code?: unknown }): Promise<void> {
     if (error instanceof Errors.ExitError) throw error;
-    const { isBerthError } = await import('@berth/driver-protocol');
     if (isBerthError(error)) {
       process.stderr.write(`${this.errorPrefix(error)}${error.message}\n`);
       for (const action of error.actions) process.stderr.write(`  ${action}\n`);

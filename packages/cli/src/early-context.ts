@@ -1,5 +1,5 @@
-import type { BerthContext } from '@berth/core/machine';
-import type { MachineListEntry } from '@berth/core/store';
+import { BerthContext } from '@berth/core/machine';
+import { listMachines, loadMachine, type MachineListEntry } from '@berth/core/store';
 import { berthContextOptions } from './context-options.js';
 
 /**
@@ -70,18 +70,17 @@ export async function startEarly(argv: readonly string[]): Promise<void> {
   const spawned = new Map<string, () => void>();
   const spawn = (driver: string) => new Promise<void>((resolve) => spawned.set(driver, resolve));
   early = (async () => {
-    const [{ BerthContext }, store] = await Promise.all([import('@berth/core/machine'), import('@berth/core/store')]);
     const options = berthContextOptions((line) => progress(line));
     const onSpawn = ({ driver }: { driver: string }) => spawned.get(driver)?.();
     const ctx = BerthContext.open({ ...options, driverHost: { ...options.driverHost, onSpawn } });
     try {
       let drivers: string[];
       if (ls) {
-        earlyListing = store.listMachines(ctx.store);
+        earlyListing = listMachines(ctx.store);
         const entries = await earlyListing;
         drivers = [...new Set(entries.flatMap((entry) => (entry.ok ? [entry.machine.config.DriverName] : [])))];
       } else {
-        drivers = [(await store.loadMachine(ctx.store, name as string)).config.DriverName];
+        drivers = [(await loadMachine(ctx.store, name as string)).config.DriverName];
       }
       await Promise.all(drivers.map((driver) => Promise.race([spawn(driver), ctx.drivers.get(driver)])));
     } catch {

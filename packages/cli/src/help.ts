@@ -1,3 +1,4 @@
+import { BerthContext } from '@berth/core/machine';
 import { type Command, Help } from '@oclif/core';
 import { driverNameFromArgv } from './create-flags.js';
 import { driverFlagsHelp } from './driver-flags.js';
@@ -12,7 +13,6 @@ export default class BerthHelp extends Help {
     if (command.id !== 'create') return;
     const argv = process.argv.slice(process.argv.indexOf('create') + 1);
     const driverName = driverNameFromArgv(argv, process.env);
-    const { BerthContext } = await import('@berth/core/machine');
     const ctx = BerthContext.open();
     try {
       const driver = await ctx.drivers.get(driverName);

@@ -1,4 +1,5 @@
 import type { BerthContext } from '@berth/core/machine';
+import { machineExists } from '@berth/core/store';
 
 export class NoMachineNameError extends Error {
   constructor() {
@@ -9,7 +10,6 @@ export class NoMachineNameError extends Error {
 /** The names a command acts on: those given, else the machine called `default` if it exists. */
 export async function machineNamesOrDefault(ctx: BerthContext, names: readonly string[]): Promise<string[]> {
   if (names.length > 0) return [...names];
-  const { machineExists } = await import('@berth/core/store');
   if (await machineExists(ctx.store, 'default')) return ['default'];
   throw new NoMachineNameError();
 }

@@ -1,5 +1,8 @@
+import { probeMachine } from '@berth/core/machine';
+import { listMachines } from '@berth/core/store';
 import { Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
+import { compareNatural } from '../render/index.js';
 
 export default class Active extends BerthCommand {
   static override summary = 'Print which machine is active';
@@ -13,9 +16,6 @@ export default class Active extends BerthCommand {
     if (argv.length > 0) this.error('Error: Too many arguments given', { exit: 1 });
     const dockerHost = process.env.DOCKER_HOST ?? '';
     const ctx = await this.context();
-    const { listMachines } = await import('@berth/core/store');
-    const { probeMachine } = await import('@berth/core/machine');
-    const { compareNatural } = await import('../render/index.js');
     const machines = (await listMachines(ctx.store)).flatMap((entry) => (entry.ok ? [entry.machine] : []));
     machines.sort((a, b) => compareNatural(a.name.toLowerCase(), b.name.toLowerCase()));
     if (dockerHost) {

@@ -1,6 +1,8 @@
+import { checkConnection, machineParams, openMachine } from '@berth/core/machine';
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { machineNamesOrDefault } from '../machine-names.js';
+import { machineTlsPaths, renderConfigFlags } from '../render/index.js';
 
 export default class Config extends BerthCommand {
   static override summary = 'Print the connection config for machine';
@@ -14,11 +16,9 @@ export default class Config extends BerthCommand {
     const { args } = await this.parse(Config);
     const ctx = await this.context();
     const [name] = await machineNamesOrDefault(ctx, args.name ? [args.name] : []);
-    const { checkConnection, machineParams, openMachine } = await import('@berth/core/machine');
     const { record, driver } = await openMachine(ctx, name as string);
     const { url } = await driver.getUrl(machineParams(ctx.store, record));
     await checkConnection(record, url);
-    const { machineTlsPaths, renderConfigFlags } = await import('../render/index.js');
     process.stdout.write(renderConfigFlags({ ...machineTlsPaths(record.dir), dockerHost: url }));
   }
 

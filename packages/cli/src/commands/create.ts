@@ -1,4 +1,6 @@
+import { createMachine } from '@berth/core/machine';
 import type { FlagValues } from '@berth/driver-protocol';
+import { resolveFlagValues } from '@berth/driver-protocol';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { driverNameFromArgv, SHARED_CREATE_FLAGS } from '../create-flags.js';
@@ -46,14 +48,12 @@ export default class Create extends BerthCommand {
         exit: 1,
       });
     }
-    const { resolveFlagValues } = await import('@berth/driver-protocol');
     const given: Record<string, unknown> = {};
     const parsed = flags as Record<string, unknown>;
     for (const spec of specs) if (parsed[spec.name] !== undefined) given[spec.name] = parsed[spec.name];
     const driverFlags: FlagValues = resolveFlagValues(specs, { given, env: process.env });
     const mirrors = flags['engine-registry-mirror'] ?? envList('ENGINE_REGISTRY_MIRROR');
     const env = process.env;
-    const { createMachine } = await import('@berth/core/machine');
     await createMachine(ctx, {
       name,
       driver,

@@ -1,7 +1,9 @@
+import { checkConnection, machineParams, openMachine } from '@berth/core/machine';
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { machineNamesOrDefault } from '../machine-names.js';
 import { parentProcessNames } from '../parent-processes.js';
+import * as render from '../render/index.js';
 
 export default class Env extends BerthCommand {
   static override summary = 'Display the commands to set up the environment for the Docker client';
@@ -21,7 +23,6 @@ export default class Env extends BerthCommand {
   async run(): Promise<void> {
     const { flags, argv } = await this.parse(Env);
     const names = argv as string[];
-    const render = await import('../render/index.js');
     const args = process.argv.slice(2);
     const detected = flags.shell
       ? { ok: true as const, shell: flags.shell }
@@ -50,7 +51,6 @@ export default class Env extends BerthCommand {
     if (names.length > 1) this.error('Error: Expected one machine name as an argument', { exit: 1 });
     const ctx = await this.context();
     const [name] = await machineNamesOrDefault(ctx, names);
-    const { checkConnection, machineParams, openMachine } = await import('@berth/core/machine');
     const { record, driver } = await openMachine(ctx, name as string);
     if (flags.swarm && !record.config.HostOptions.SwarmOptions.Master) {
       this.error(render.notSwarmMasterMessage(record.name), { exit: 1 });

@@ -1,6 +1,8 @@
+import { loadMachine } from '@berth/core/store';
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { machineNamesOrDefault } from '../machine-names.js';
+import * as render from '../render/index.js';
 
 export default class Inspect extends BerthCommand {
   static override summary = 'Inspect information about a machine';
@@ -14,10 +16,8 @@ export default class Inspect extends BerthCommand {
     const { args, flags } = await this.parse(Inspect);
     const ctx = await this.context();
     const [name] = await machineNamesOrDefault(ctx, args.name ? [args.name] : []);
-    const { loadMachine } = await import('@berth/core/store');
     const record = await loadMachine(ctx.store, name as string);
     const config = await this.withSecretsRedacted(record.config);
-    const render = await import('../render/index.js');
     if (!flags.format) {
       process.stdout.write(render.renderInspect(config));
       return;

@@ -1,3 +1,4 @@
+import { machineParams, openMachine } from '@berth/core/machine';
 import { MachineActionCommand } from '../machine-action-command.js';
 
 export default class Ip extends MachineActionCommand {
@@ -9,7 +10,6 @@ export default class Ip extends MachineActionCommand {
   async run(): Promise<void> {
     const { argv } = await this.parse(Ip);
     const ctx = await this.context();
-    const { machineParams, openMachine } = await import('@berth/core/machine');
     await this.forEachNamed(argv as string[], async (name) => {
       const { record, driver } = await openMachine(ctx, name);
       const { ip } = await driver.getIp(machineParams(ctx.store, record));

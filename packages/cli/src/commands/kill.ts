@@ -1,3 +1,4 @@
+import { changeMachineState } from '@berth/core/machine';
 import { MachineActionCommand } from '../machine-action-command.js';
 
 export default class Kill extends MachineActionCommand {
@@ -9,7 +10,6 @@ export default class Kill extends MachineActionCommand {
   async run(): Promise<void> {
     const { argv } = await this.parse(Kill);
     const ctx = await this.context();
-    const { changeMachineState } = await import('@berth/core/machine');
     await this.forEachNamed(argv as string[], async (name) => {
       await changeMachineState(ctx, name, 'kill', { progress: (line) => this.log(line), signal: this.abort.signal });
     });

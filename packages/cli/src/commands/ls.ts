@@ -1,9 +1,13 @@
 import type { MachineProbe } from '@berth/core/machine';
+import { probeMachine } from '@berth/core/machine';
 import type { MachineRecord } from '@berth/core/store';
+import { listMachines } from '@berth/core/store';
 import { Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { takeEarlyListing } from '../early-context.js';
 import type { LsRow } from '../render/index.js';
+import * as render from '../render/index.js';
+import { filterLs, needsState, parseLsFilters } from '../render/ls-filter.js';
 
 export default class Ls extends BerthCommand {
   static override summary = 'List machines';
@@ -19,16 +23,11 @@ export default class Ls extends BerthCommand {
 
   async run(): Promise<LsRow[]> {
     const { flags } = await this.parse(Ls);
-    // The probes' timeout runs from when they start, so all that comes first adds to the wall time:
-    // only the filters load before them; the table and template code loads while they run.
-    const filtering = await import('../render/ls-filter.js');
-    const filters = filtering.parseLsFilters(flags.filter ?? []);
+    const filters = parseLsFilters(flags.filter ?? []);
     const ctx = await this.context();
-    const { listMachines } = await import('@berth/core/store');
     // bin/run.js may have listed the store already, to start the drivers early.
     const listing = takeEarlyListing() ?? listMachines(ctx.store);
     listing.catch(() => undefined); // its error is thrown by the await below
-    const { probeMachine } = await import('@berth/core/machine');
     const entries = await listing;
     const loaded = entries.flatMap((entry) => (entry.ok ? [entry.machine] : []));
     const timeoutMs = flags.timeout * 1000;
@@ -36,16 +35,14 @@ export default class Ls extends BerthCommand {
 
     // Filters that need no state run first; `state=` needs every remaining machine probed.
     const subjects = loaded.map((record) => ({ record, ...subject(record) }));
-    const preFiltered = filtering.filterLs(subjects, { ...filters, state: [] });
-    const rendering = import('../render/index.js');
-    if (flags.quiet && !filtering.needsState(filters)) {
-      process.stdout.write((await rendering).renderLsQuiet(preFiltered.map((s) => s.Name)));
+    const preFiltered = filterLs(subjects, { ...filters, state: [] });
+    if (flags.quiet && !needsState(filters)) {
+      process.stdout.write(render.renderLsQuiet(preFiltered.map((s) => s.Name)));
       return [];
     }
     const probed = await Promise.all(preFiltered.map(async (s) => ({ ...s, probe: await probe(s.record) })));
     // Nothing below needs a driver or an engine: they are let go while the output is rendered.
     this.releaseContext();
-    const render = await rendering;
     const passing = render.filterLs(
       probed.map((p) => ({ ...p, State: p.probe.state })),
       { ...filters, driver: [], name: [], swarm: [], label: [] },

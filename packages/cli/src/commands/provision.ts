@@ -1,3 +1,4 @@
+import { reprovisionMachine } from '@berth/core/machine';
 import { MachineActionCommand } from '../machine-action-command.js';
 
 export default class Provision extends MachineActionCommand {
@@ -9,7 +10,6 @@ export default class Provision extends MachineActionCommand {
   async run(): Promise<void> {
     const { argv } = await this.parse(Provision);
     const ctx = await this.context();
-    const { reprovisionMachine } = await import('@berth/core/machine');
     await this.forEachNamed(argv as string[], async (name) => {
       await reprovisionMachine(ctx, name, { progress: (line) => this.log(line), signal: this.abort.signal });
     });

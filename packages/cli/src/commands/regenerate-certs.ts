@@ -1,3 +1,5 @@
+import { ensureCaAndClientCert } from '@berth/core/certs';
+import { reprovisionMachine } from '@berth/core/machine';
 import { Flags } from '@oclif/core';
 import { MachineActionCommand } from '../machine-action-command.js';
 import { askYesNo } from '../prompt.js';
@@ -22,13 +24,11 @@ export default class RegenerateCerts extends MachineActionCommand {
     const ctx = await this.context();
     if (flags['client-certs']) {
       this.log('Regenerating local certificates');
-      const { ensureCaAndClientCert } = await import('@berth/core/certs');
       await ensureCaAndClientCert(ctx.store.certsDir, {
         onProgress: (event) => this.log(`${event.kind}: ${event.path}`),
       });
     }
     this.log('Regenerating TLS certificates');
-    const { reprovisionMachine } = await import('@berth/core/machine');
     await this.forEachNamed(argv as string[], async (name) => {
       await reprovisionMachine(ctx, name, { progress: (line) => this.log(line), signal: this.abort.signal });
     });

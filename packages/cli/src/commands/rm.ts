@@ -1,3 +1,4 @@
+import { removeMachineOp } from '@berth/core/machine';
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { askYesNo } from '../prompt.js';
@@ -33,7 +34,6 @@ export default class Rm extends BerthCommand {
       if (!yes) return { removed: [] };
     }
     const ctx = await this.context();
-    const { removeMachineOp } = await import('@berth/core/machine');
     const removed: string[] = [];
     let failed = false;
     for (const name of names) {

@@ -1,3 +1,5 @@
+import { openMachine, sshTarget } from '@berth/core/machine';
+import { SshSession, sftpCopy } from '@berth/core/ssh';
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 
@@ -47,8 +49,6 @@ export default class Scp extends BerthCommand {
       this.error('scp copies between this machine and one machine: give exactly one side as MACHINE:PATH', { exit: 1 });
     }
     const ctx = await this.context();
-    const { openMachine, sshTarget } = await import('@berth/core/machine');
-    const { SshSession, sftpCopy } = await import('@berth/core/ssh');
     const { record, driver } = await openMachine(ctx, remote);
     const target = await sshTarget(ctx.store, record, driver);
     const user = from.user ?? to.user;

@@ -1,3 +1,5 @@
+import { machineParams, openMachine, sshTarget } from '@berth/core/machine';
+import { SshSession } from '@berth/core/ssh';
 import { BerthCommand } from '../base-command.js';
 import { machineNamesOrDefault } from '../machine-names.js';
 
@@ -20,11 +22,9 @@ export default class Ssh extends BerthCommand {
     const [name] = await machineNamesOrDefault(ctx, raw.slice(0, 1));
     const command = raw.slice(1);
     if (command[0] === '--') command.shift();
-    const { machineParams, openMachine, sshTarget } = await import('@berth/core/machine');
     const { record, driver } = await openMachine(ctx, name as string);
     const { state } = await driver.getState(machineParams(ctx.store, record));
     if (state !== 'Running') this.error(`Error: Cannot run SSH command: Host "${name}" is not running`, { exit: 1 });
-    const { SshSession } = await import('@berth/core/ssh');
     const session = await SshSession.connect(await sshTarget(ctx.store, record, driver));
     let code: number;
     try {

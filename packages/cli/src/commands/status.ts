@@ -1,3 +1,5 @@
+import { machineParams, openMachine } from '@berth/core/machine';
+import { STATE_DISPLAY_NAMES } from '@berth/driver-protocol';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { machineNamesOrDefault } from '../machine-names.js';
@@ -11,8 +13,6 @@ export default class Status extends BerthCommand {
     const { args } = await this.parse(Status);
     const ctx = await this.context();
     const [name] = await machineNamesOrDefault(ctx, args.name ? [args.name] : []);
-    const { machineParams, openMachine } = await import('@berth/core/machine');
-    const { STATE_DISPLAY_NAMES } = await import('@berth/driver-protocol');
     const { record, driver } = await openMachine(ctx, name as string);
     const { state } = await driver.getState(machineParams(ctx.store, record));
     this.log(STATE_DISPLAY_NAMES[state]);

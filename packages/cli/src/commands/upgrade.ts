@@ -1,3 +1,4 @@
+import { upgradeMachine } from '@berth/core/machine';
 import { MachineActionCommand } from '../machine-action-command.js';
 
 export default class Upgrade extends MachineActionCommand {
@@ -9,7 +10,6 @@ export default class Upgrade extends MachineActionCommand {
   async run(): Promise<void> {
     const { argv } = await this.parse(Upgrade);
     const ctx = await this.context();
-    const { upgradeMachine } = await import('@berth/core/machine');
     await this.forEachNamed(argv as string[], async (name) => {
       const result = await upgradeMachine(ctx, name, { progress: (line) => this.log(line), signal: this.abort.signal });
       this.log(`Docker on "${name}": ${result.packageName} ${result.before} -> ${result.after}`);

@@ -1,3 +1,4 @@
+import { machineParams, openMachine } from '@berth/core/machine';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { machineNamesOrDefault } from '../machine-names.js';
@@ -11,7 +12,6 @@ export default class Url extends BerthCommand {
     const { args } = await this.parse(Url);
     const ctx = await this.context();
     const [name] = await machineNamesOrDefault(ctx, args.name ? [args.name] : []);
-    const { machineParams, openMachine } = await import('@berth/core/machine');
     const { record, driver } = await openMachine(ctx, name as string);
     const { url } = await driver.getUrl(machineParams(ctx.store, record));
     this.log(url);

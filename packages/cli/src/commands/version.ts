@@ -1,4 +1,6 @@
 import { BERTH_VERSION } from '@berth/core';
+import { getEngineVersion } from '@berth/core/engine';
+import { engineTlsFor, machineParams, openMachine } from '@berth/core/machine';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 
@@ -19,8 +21,6 @@ export default class Version extends BerthCommand {
       return { version: BERTH_VERSION };
     }
     const ctx = await this.context();
-    const { engineTlsFor, machineParams, openMachine } = await import('@berth/core/machine');
-    const { getEngineVersion } = await import('@berth/core/engine');
     const { record, driver } = await openMachine(ctx, args.name);
     const { url } = await driver.getUrl(machineParams(ctx.store, record));
     let version: string;
