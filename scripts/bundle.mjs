@@ -17,7 +17,8 @@ const outdir = `${cli}dist/bundle`;
 
 await rm(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { berth: `${cli}dist/main.js` },
+  // berth.js: start-up and the quick path; oclif.js: oclif and the commands, imported when needed.
+  entryPoints: { berth: `${cli}dist/main.js`, oclif: `${cli}dist/oclif-entry.js` },
   outdir,
   bundle: true,
   splitting: true,

@@ -1,11 +1,6 @@
-import { execute } from '@oclif/core';
 import { disposeUntakenContext, startEarly } from './early-context.js';
 import { parseGlobalFlags } from './global-flags.js';
-
-// What oclif loads by name (package.json `oclif`): from this module, i.e. from the bundle itself.
-export { COMMANDS } from './commands-index.js';
-export { default as BerthHelp } from './help.js';
-export { default as commandNotFound } from './hooks/command-not-found.js';
+import { answerQuickly } from './quick-commands.js';
 
 /** The whole of `berth`: `binUrl` is bin/run.js's URL, from which oclif finds package.json. */
 export async function main(binUrl: string): Promise<void> {
@@ -16,14 +11,34 @@ export async function main(binUrl: string): Promise<void> {
   }
   Object.assign(process.env, parsed.env);
   const argv = parsed.argv.length > 0 ? parsed.argv : ['--help'];
-  // A driver that runs as its own process starts while oclif loads (see early-context.ts).
-  await startEarly(argv);
   try {
-    await execute({ args: argv, dir: binUrl });
+    if (await answerQuickly(argv)) return;
+    // A driver that runs as its own process starts while oclif loads (see early-context.ts).
+    await startEarly(argv);
+    try {
+      const { runOclif } = await importOclif();
+      await runOclif(argv, binUrl);
+    } finally {
+      await disposeUntakenContext();
+    }
   } finally {
-    await disposeUntakenContext();
     // Work nobody waits for any more (a call to an in-process driver that timed out) must not keep
     // berth from exiting; the timer is unref'd, so it fires only if something still lingers.
     setTimeout(() => process.exit(), 2000).unref();
+  }
+}
+
+/**
+ * oclif and the commands. On import, oclif checks the Node version against its own `engines`
+ * with semver (~30 ms); our package.json states the Node we need, so that check is skipped.
+ */
+async function importOclif(): Promise<typeof import('./oclif-entry.js')> {
+  const engineCheck = process.env.OCLIF_DISABLE_ENGINE_WARNING;
+  process.env.OCLIF_DISABLE_ENGINE_WARNING = '1';
+  try {
+    return await import('./oclif-entry.js');
+  } finally {
+    if (engineCheck === undefined) delete process.env.OCLIF_DISABLE_ENGINE_WARNING;
+    else process.env.OCLIF_DISABLE_ENGINE_WARNING = engineCheck;
   }
 }

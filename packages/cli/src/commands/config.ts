@@ -1,8 +1,7 @@
-import { checkConnection, machineParams, openMachine } from '@berth/core/machine';
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { machineNamesOrDefault } from '../machine-names.js';
-import { machineTlsPaths, renderConfigFlags } from '../render/index.js';
+import { machineConfigText, openCheckedMachine } from '../machine-output.js';
 
 export default class Config extends BerthCommand {
   static override summary = 'Print the connection config for machine';
@@ -16,10 +15,7 @@ export default class Config extends BerthCommand {
     const { args } = await this.parse(Config);
     const ctx = await this.context();
     const [name] = await machineNamesOrDefault(ctx, args.name ? [args.name] : []);
-    const { record, driver } = await openMachine(ctx, name as string);
-    const { url } = await driver.getUrl(machineParams(ctx.store, record));
-    await checkConnection(record, url);
-    process.stdout.write(renderConfigFlags({ ...machineTlsPaths(record.dir), dockerHost: url }));
+    process.stdout.write(machineConfigText(await openCheckedMachine(ctx, name as string)));
   }
 
   protected override errorPrefix(error: Error & { code: string }): string {

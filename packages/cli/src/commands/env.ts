@@ -1,7 +1,7 @@
-import { checkConnection, machineParams, openMachine } from '@berth/core/machine';
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { machineNamesOrDefault } from '../machine-names.js';
+import { machineEnvText, openCheckedMachine } from '../machine-output.js';
 import { parentProcessNames } from '../parent-processes.js';
 import * as render from '../render/index.js';
 
@@ -51,22 +51,17 @@ export default class Env extends BerthCommand {
     if (names.length > 1) this.error('Error: Expected one machine name as an argument', { exit: 1 });
     const ctx = await this.context();
     const [name] = await machineNamesOrDefault(ctx, names);
-    const { record, driver } = await openMachine(ctx, name as string);
-    if (flags.swarm && !record.config.HostOptions.SwarmOptions.Master) {
-      this.error(render.notSwarmMasterMessage(record.name), { exit: 1 });
-    }
-    const params = machineParams(ctx.store, record);
-    const { url } = await driver.getUrl(params);
-    await checkConnection(record, url);
+    const machine = await openCheckedMachine(ctx, name as string, (record) => {
+      if (flags.swarm && !record.config.HostOptions.SwarmOptions.Master) {
+        this.error(render.notSwarmMasterMessage(record.name), { exit: 1 });
+      }
+    });
     const noProxy = flags['no-proxy']
-      ? render.noProxyWithMachine(process.env, (await driver.getIp(params)).ip)
+      ? render.noProxyWithMachine(process.env, (await machine.driver.getIp(machine.params)).ip)
       : undefined;
     process.stdout.write(
-      render.renderEnvSet({
+      machineEnvText(machine, {
         shell: detected.shell,
-        dockerHost: url,
-        certPath: record.dir,
-        machineName: record.name,
         programName: this.config.bin,
         args,
         ...(noProxy ? { noProxy } : {}),

@@ -1,0 +1,66 @@
+import { BerthContext, machineParams, openMachine } from '@berth/core/machine';
+import { berthContextOptions } from './context-options.js';
+import { machineNamesOrDefault } from './machine-names.js';
+import { machineConfigText, machineEnvText, openCheckedMachine } from './machine-output.js';
+import { parentProcessNames } from './parent-processes.js';
+import { detectShell } from './render/index.js';
+
+/**
+ * The quick path: `env`, `config`, `url` and `ip` about one machine, without flags, answered
+ * before oclif loads. Scripts and shell prompts run `eval $(berth env)` all day, and oclif's
+ * start-up (loading it, then its configuration and command table) is a third of such a call.
+ *
+ * Only success is answered here, with the very functions the commands use (machine-output.ts).
+ * Anything else (a flag, help, an unknown machine, an engine that does not answer) returns false
+ * and the command runs through oclif from the start, so errors read and exit as they always do;
+ * these commands only read, so running them again is harmless.
+ */
+
+/** Whether `argv` (command first, global flags removed) is one of the quick forms. */
+export function isQuickForm(argv: readonly string[]): boolean {
+  const [command, ...rest] = argv;
+  if (rest.length > 1 || rest.some((arg) => arg.startsWith('-'))) return false;
+  if (command === 'ip') return rest.length === 1;
+  return command === 'env' || command === 'config' || command === 'url';
+}
+
+/** The program name in `env`'s hint: oclif's `config.bin`, as package.json states it. */
+const PROGRAM_NAME = 'berth';
+
+/** Answers `argv` if it is a quick form that succeeds; false means "run it through oclif". */
+export async function answerQuickly(argv: readonly string[]): Promise<boolean> {
+  if (!isQuickForm(argv)) return false;
+  const [command, ...names] = argv as [string, ...string[]];
+  let shell = '';
+  if (command === 'env') {
+    const detected = detectShell({
+      platform: process.platform,
+      env: process.env,
+      ancestorProcessNames: parentProcessNames(),
+    });
+    if (!detected.ok) return false;
+    shell = detected.shell;
+  }
+  const ctx = BerthContext.open(berthContextOptions((line) => process.stdout.write(`${line}\n`)));
+  let output: string;
+  try {
+    const [name] = (await machineNamesOrDefault(ctx, names)) as [string];
+    if (command === 'env' || command === 'config') {
+      const machine = await openCheckedMachine(ctx, name);
+      output =
+        command === 'env'
+          ? machineEnvText(machine, { shell, programName: PROGRAM_NAME, args: process.argv.slice(2) })
+          : machineConfigText(machine);
+    } else {
+      const { record, driver } = await openMachine(ctx, name);
+      const params = machineParams(ctx.store, record);
+      output = command === 'ip' ? `${(await driver.getIp(params)).ip}\n` : `${(await driver.getUrl(params)).url}\n`;
+    }
+  } catch {
+    return false;
+  } finally {
+    await ctx.dispose();
+  }
+  process.stdout.write(output);
+  return true;
+}

@@ -1,0 +1,93 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { answerQuickly, isQuickForm } from '../../src/quick-commands.js';
+
+const run = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+
+describe('isQuickForm: what is answered before oclif loads', () => {
+  it.each([
+    [['env'], true],
+    [['env', 'web'], true],
+    [['config', 'web'], true],
+    [['url'], true],
+    [['ip', 'web'], true],
+    [['ip'], false],
+    [['ip', 'web', 'db'], false],
+    [['env', '--shell', 'fish', 'web'], false],
+    [['env', '-u'], false],
+    [['env', 'web', '--help'], false],
+    [['config', '--', 'web'], false],
+    [['ls'], false],
+    [['inspect', 'web'], false],
+    [['rm', 'web'], false],
+    [[], false],
+  ])('%j → %s', (argv, quick) => {
+    expect(isQuickForm(argv)).toBe(quick);
+  });
+});
+
+describe('the quick path', () => {
+  let store: string;
+  const saved = process.env.MACHINE_STORAGE_PATH;
+
+  beforeAll(async () => {
+    store = await mkdtemp(join(tmpdir(), 'berth-quick-'));
+    await promisify(execFile)(
+      process.execPath,
+      [run, 'create', '-d', 'none', '--url', 'tcp://127.0.0.1:12381', 'web'],
+      {
+        env: { ...process.env, MACHINE_STORAGE_PATH: store },
+      },
+    );
+    process.env.MACHINE_STORAGE_PATH = store;
+  });
+
+  afterAll(async () => {
+    if (saved === undefined) delete process.env.MACHINE_STORAGE_PATH;
+    else process.env.MACHINE_STORAGE_PATH = saved;
+    await rm(store, { recursive: true, force: true });
+  });
+
+  async function quick(argv: string[]): Promise<{ answered: boolean; stdout: string }> {
+    let stdout = '';
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      stdout += String(chunk);
+      return true;
+    });
+    try {
+      return { answered: await answerQuickly(argv), stdout };
+    } finally {
+      write.mockRestore();
+    }
+  }
+
+  it('answers url and ip of a machine with the driver’s values', async () => {
+    expect(await quick(['url', 'web'])).toEqual({ answered: true, stdout: 'tcp://127.0.0.1:12381\n' });
+    expect(await quick(['ip', 'web'])).toEqual({ answered: true, stdout: '127.0.0.1:12381\n' });
+  });
+
+  it('leaves failures to the full command, having printed nothing and changed nothing', async () => {
+    const before = await readdir(join(store, 'machines'));
+    expect(await quick(['url', 'nosuch'])).toEqual({ answered: false, stdout: '' });
+    // No engine answers at the URL: the certificate check fails, so env and config go through oclif.
+    expect(await quick(['env', 'web'])).toEqual({ answered: false, stdout: '' });
+    expect(await quick(['config', 'web'])).toEqual({ answered: false, stdout: '' });
+    expect(await readdir(join(store, 'machines'))).toEqual(before);
+  });
+
+  it('prints what the full command prints, and errors the way it does', async () => {
+    const berth = (args: string[]) =>
+      promisify(execFile)(process.execPath, [run, ...args], { env: { ...process.env, MACHINE_STORAGE_PATH: store } });
+    // `url -- web` is not a quick form, so it runs through oclif.
+    expect((await berth(['url', 'web'])).stdout).toBe((await berth(['url', '--', 'web'])).stdout);
+    await expect(berth(['url', 'nosuch'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('Docker machine "nosuch" does not exist.'),
+    });
+  });
+});
