@@ -1,13 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { earlyMachineName, isEarlyLs, startEarly, takeEarlyContext } from '../../src/early-context.js';
-
-const run = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+import { berthIn, useNoneMachineStore } from './support/none-machine-store.js';
 
 describe('earlyMachineName: which machine a quick command is about', () => {
   it.each([
@@ -53,26 +47,7 @@ describe('isEarlyLs: an ls that probes every machine', () => {
 });
 
 describe('the early context', () => {
-  let store: string;
-  const saved = process.env.MACHINE_STORAGE_PATH;
-
-  beforeAll(async () => {
-    store = await mkdtemp(join(tmpdir(), 'berth-early-'));
-    await promisify(execFile)(
-      process.execPath,
-      [run, 'create', '-d', 'none', '--url', 'tcp://127.0.0.1:12379', 'web'],
-      {
-        env: { ...process.env, MACHINE_STORAGE_PATH: store },
-      },
-    );
-    process.env.MACHINE_STORAGE_PATH = store;
-  });
-
-  afterAll(async () => {
-    if (saved === undefined) delete process.env.MACHINE_STORAGE_PATH;
-    else process.env.MACHINE_STORAGE_PATH = saved;
-    await rm(store, { recursive: true, force: true });
-  });
+  const store = useNoneMachineStore('tcp://127.0.0.1:12379');
 
   it("has the machine's driver spawned before the command runs, and the command uses that process", async () => {
     // Built-in drivers are their own processes only with BERTH_ISOLATE_DRIVERS=1 (third-party ones always).
@@ -102,16 +77,12 @@ describe('the early context', () => {
   });
 
   it('berth ls lists through the early path', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [run, 'ls', '--format', '{{.Name}} {{.URL}}'], {
-      env: { ...process.env, MACHINE_STORAGE_PATH: store },
-    });
+    const { stdout } = await berthIn(store.path, ['ls', '--format', '{{.Name}} {{.URL}}']);
     expect(stdout).toBe('web tcp://127.0.0.1:12379\n');
   });
 
-  it('berth url prints the URL through the early path', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [run, 'url', 'web'], {
-      env: { ...process.env, MACHINE_STORAGE_PATH: store },
-    });
+  it('berth url prints the URL through the early path (`--` makes it no quick form)', async () => {
+    const { stdout } = await berthIn(store.path, ['url', '--', 'web']);
     expect(stdout).toBe('tcp://127.0.0.1:12379\n');
   });
 });

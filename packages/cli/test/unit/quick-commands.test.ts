@@ -1,13 +1,8 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { answerQuickly, isQuickForm } from '../../src/quick-commands.js';
-
-const run = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
+import { berthIn, useNoneMachineStore } from './support/none-machine-store.js';
 
 describe('isQuickForm: what is answered before oclif loads', () => {
   it.each([
@@ -32,26 +27,7 @@ describe('isQuickForm: what is answered before oclif loads', () => {
 });
 
 describe('the quick path', () => {
-  let store: string;
-  const saved = process.env.MACHINE_STORAGE_PATH;
-
-  beforeAll(async () => {
-    store = await mkdtemp(join(tmpdir(), 'berth-quick-'));
-    await promisify(execFile)(
-      process.execPath,
-      [run, 'create', '-d', 'none', '--url', 'tcp://127.0.0.1:12381', 'web'],
-      {
-        env: { ...process.env, MACHINE_STORAGE_PATH: store },
-      },
-    );
-    process.env.MACHINE_STORAGE_PATH = store;
-  });
-
-  afterAll(async () => {
-    if (saved === undefined) delete process.env.MACHINE_STORAGE_PATH;
-    else process.env.MACHINE_STORAGE_PATH = saved;
-    await rm(store, { recursive: true, force: true });
-  });
+  const store = useNoneMachineStore('tcp://127.0.0.1:12381');
 
   async function quick(argv: string[]): Promise<{ answered: boolean; stdout: string }> {
     let stdout = '';
@@ -72,17 +48,16 @@ describe('the quick path', () => {
   });
 
   it('leaves failures to the full command, having printed nothing and changed nothing', async () => {
-    const before = await readdir(join(store, 'machines'));
+    const before = await readdir(join(store.path, 'machines'));
     expect(await quick(['url', 'nosuch'])).toEqual({ answered: false, stdout: '' });
     // No engine answers at the URL: the certificate check fails, so env and config go through oclif.
     expect(await quick(['env', 'web'])).toEqual({ answered: false, stdout: '' });
     expect(await quick(['config', 'web'])).toEqual({ answered: false, stdout: '' });
-    expect(await readdir(join(store, 'machines'))).toEqual(before);
+    expect(await readdir(join(store.path, 'machines'))).toEqual(before);
   });
 
   it('prints what the full command prints, and errors the way it does', async () => {
-    const berth = (args: string[]) =>
-      promisify(execFile)(process.execPath, [run, ...args], { env: { ...process.env, MACHINE_STORAGE_PATH: store } });
+    const berth = (args: string[]) => berthIn(store.path, args);
     // `url -- web` is not a quick form, so it runs through oclif.
     expect((await berth(['url', 'web'])).stdout).toBe((await berth(['url', '--', 'web'])).stdout);
     await expect(berth(['url', 'nosuch'])).rejects.toMatchObject({
