@@ -2,6 +2,7 @@ import type { BerthContext } from '@berth/core/machine';
 import { BerthContext as Context } from '@berth/core/machine';
 import { CancelledError, isBerthError } from '@berth/driver-protocol';
 import { Command, Errors } from '@oclif/core';
+import { berthExitCode, writeBerthError } from './berth-error-output.js';
 import { berthContextOptions, isDebugMode } from './context-options.js';
 import { takeEarlyContext } from './early-context.js';
 
@@ -62,9 +63,7 @@ export abstract class BerthCommand extends Command {
   protected override async catch(error: Error & { exitCode?: number; code?: unknown }): Promise<void> {
     if (error instanceof Errors.ExitError) throw error;
     if (isBerthError(error)) {
-      process.stderr.write(`${this.errorPrefix(error)}${error.message}\n`);
-      for (const action of error.actions) process.stderr.write(`  ${action}\n`);
-      if (this.debugMode && error.stack) process.stderr.write(`${error.stack}\n`);
+      writeBerthError(error, this.errorPrefix(error), this.debugMode);
       this.exit(this.exitCodeFor(error));
     }
     if (error instanceof Errors.CLIError && (error as { oclif?: { exit?: number } }).oclif?.exit === 2) {
@@ -79,7 +78,7 @@ export abstract class BerthCommand extends Command {
 
   /** Exit status for a Berth error (docker-machine: 1, or 3 for a failed pre-create check). */
   protected exitCodeFor(error: Error & { code: string; exitCode: number }): number {
-    return error.exitCode || 1;
+    return berthExitCode(error);
   }
 
   /** A command may prefix errors as docker-machine did (e.g. "Error creating machine: "). */

@@ -1,5 +1,7 @@
 import { BerthContext, machineParams, openMachine } from '@berth/core/machine';
-import { berthContextOptions } from './context-options.js';
+import { isBerthError } from '@berth/driver-protocol';
+import { berthExitCode, connectionErrorPrefix, writeBerthError } from './berth-error-output.js';
+import { berthContextOptions, isDebugMode } from './context-options.js';
 import { machineNamesOrDefault } from './machine-names.js';
 import { machineConfigText, machineEnvText, openCheckedMachine } from './machine-output.js';
 import { parentProcessNames } from './parent-processes.js';
@@ -10,10 +12,11 @@ import { detectShell } from './render/index.js';
  * before oclif loads. Scripts and shell prompts run `eval $(berth env)` all day, and oclif's
  * start-up (loading it, then its configuration and command table) is a third of such a call.
  *
- * Only success is answered here, with the very functions the commands use (machine-output.ts).
- * Anything else (a flag, help, an unknown machine, an engine that does not answer) returns false
- * and the command runs through oclif from the start, so errors read and exit as they always do;
- * these commands only read, so running them again is harmless.
+ * It runs the very functions the commands use (machine-output.ts), and shows Berth's errors
+ * (unknown machine, engine that does not answer, ...) with the commands' own prefixes and
+ * renderer (berth-error-output.ts) and exit status. Anything else (a flag, help, an unexpected
+ * error) returns false, having printed nothing, and the command runs through oclif from the
+ * start; these commands only read, so running one again is harmless.
  */
 
 /** Whether `argv` (command first, global flags removed) is one of the quick forms. */
@@ -27,7 +30,7 @@ export function isQuickForm(argv: readonly string[]): boolean {
 /** The program name in `env`'s hint: oclif's `config.bin`, as package.json states it. */
 const PROGRAM_NAME = 'berth';
 
-/** Answers `argv` if it is a quick form that succeeds; false means "run it through oclif". */
+/** Answers `argv` if it is a quick form (output or Berth error); false means "run it through oclif". */
 export async function answerQuickly(argv: readonly string[]): Promise<boolean> {
   if (!isQuickForm(argv)) return false;
   const [command, ...names] = argv as [string, ...string[]];
@@ -56,8 +59,12 @@ export async function answerQuickly(argv: readonly string[]): Promise<boolean> {
       const params = machineParams(ctx.store, record);
       output = command === 'ip' ? `${(await driver.getIp(params)).ip}\n` : `${(await driver.getUrl(params)).url}\n`;
     }
-  } catch {
-    return false;
+  } catch (error) {
+    if (!isBerthError(error)) return false;
+    const prefix = command === 'env' || command === 'config' ? connectionErrorPrefix(command, error) : '';
+    writeBerthError(error, prefix, isDebugMode());
+    process.exitCode = berthExitCode(error);
+    return true;
   } finally {
     await ctx.dispose();
   }

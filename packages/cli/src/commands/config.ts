@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
+import { connectionErrorPrefix } from '../berth-error-output.js';
 import { machineNamesOrDefault } from '../machine-names.js';
 import { machineConfigText, openCheckedMachine } from '../machine-output.js';
 
@@ -19,6 +20,6 @@ export default class Config extends BerthCommand {
   }
 
   protected override errorPrefix(error: Error & { code: string }): string {
-    return error.code === 'CertificateError' ? 'Error running connection boilerplate: ' : '';
+    return connectionErrorPrefix('config', error);
   }
 }

@@ -1,5 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
+import { connectionErrorPrefix } from '../berth-error-output.js';
 import { machineNamesOrDefault } from '../machine-names.js';
 import { machineEnvText, openCheckedMachine } from '../machine-output.js';
 import { parentProcessNames } from '../parent-processes.js';
@@ -70,6 +71,6 @@ export default class Env extends BerthCommand {
   }
 
   protected override errorPrefix(error: Error & { code: string }): string {
-    return error.code === 'CertificateError' ? 'Error checking TLS connection: ' : '';
+    return connectionErrorPrefix('env', error);
   }
 }

@@ -29,40 +29,77 @@ describe('isQuickForm: what is answered before oclif loads', () => {
 describe('the quick path', () => {
   const store = useNoneMachineStore('tcp://127.0.0.1:12381');
 
-  async function quick(argv: string[]): Promise<{ answered: boolean; stdout: string }> {
+  async function quick(argv: string[]): Promise<{ answered: boolean; stdout: string; stderr: string; exit: number }> {
     let stdout = '';
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    let stderr = '';
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       stdout += String(chunk);
       return true;
     });
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      stderr += String(chunk);
+      return true;
+    });
+    const saved = process.exitCode;
     try {
-      return { answered: await answerQuickly(argv), stdout };
+      const answered = await answerQuickly(argv);
+      return { answered, stdout, stderr, exit: Number(process.exitCode ?? 0) };
     } finally {
-      write.mockRestore();
+      out.mockRestore();
+      err.mockRestore();
+      process.exitCode = saved;
     }
   }
 
   it('answers url and ip of a machine with the driver’s values', async () => {
-    expect(await quick(['url', 'web'])).toEqual({ answered: true, stdout: 'tcp://127.0.0.1:12381\n' });
-    expect(await quick(['ip', 'web'])).toEqual({ answered: true, stdout: '127.0.0.1:12381\n' });
+    expect(await quick(['url', 'web'])).toEqual({
+      answered: true,
+      stdout: 'tcp://127.0.0.1:12381\n',
+      stderr: '',
+      exit: 0,
+    });
+    expect(await quick(['ip', 'web'])).toEqual({ answered: true, stdout: '127.0.0.1:12381\n', stderr: '', exit: 0 });
   });
 
-  it('leaves failures to the full command, having printed nothing and changed nothing', async () => {
+  it('shows Berth’s errors as the commands do (once: the command is not run again), and changes nothing', async () => {
     const before = await readdir(join(store.path, 'machines'));
-    expect(await quick(['url', 'nosuch'])).toEqual({ answered: false, stdout: '' });
-    // No engine answers at the URL: the certificate check fails, so env and config go through oclif.
-    expect(await quick(['env', 'web'])).toEqual({ answered: false, stdout: '' });
-    expect(await quick(['config', 'web'])).toEqual({ answered: false, stdout: '' });
+    const missing = await quick(['url', 'nosuch']);
+    expect(missing).toMatchObject({ answered: true, stdout: '', exit: 1 });
+    expect(missing.stderr).toMatch(/^Docker machine "nosuch" does not exist\./);
+    // No engine answers at the URL: the certificate check fails, with each command's prefix.
+    const env = await quick(['env', 'web']);
+    expect(env).toMatchObject({ answered: true, stdout: '', exit: 1 });
+    expect(env.stderr).toMatch(/^Error checking TLS connection: /);
+    const config = await quick(['config', 'web']);
+    expect(config.stderr).toMatch(/^Error running connection boilerplate: /);
     expect(await readdir(join(store.path, 'machines'))).toEqual(before);
   });
 
   it('prints what the full command prints, and errors the way it does', async () => {
     const berth = (args: string[]) => berthIn(store.path, args);
-    // `url -- web` is not a quick form, so it runs through oclif.
+    // `-- name` is not a quick form: it runs through oclif.
     expect((await berth(['url', 'web'])).stdout).toBe((await berth(['url', '--', 'web'])).stdout);
-    await expect(berth(['url', 'nosuch'])).rejects.toMatchObject({
-      code: 1,
-      stderr: expect.stringContaining('Docker machine "nosuch" does not exist.'),
-    });
+    for (const [quickArgs, oclifArgs] of [
+      [
+        ['url', 'nosuch'],
+        ['url', '--', 'nosuch'],
+      ],
+      [
+        ['env', 'web'],
+        ['env', '--', 'web'],
+      ],
+      [
+        ['config', 'web'],
+        ['config', '--', 'web'],
+      ],
+    ]) {
+      const viaQuick = await berth(quickArgs as string[]).catch((error: unknown) => error);
+      const viaOclif = await berth(oclifArgs as string[]).catch((error: unknown) => error);
+      expect(viaQuick).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/\S/) });
+      expect(viaQuick).toMatchObject({
+        code: (viaOclif as { code: number }).code,
+        stderr: (viaOclif as { stderr: string }).stderr,
+      });
+    }
   });
 });
