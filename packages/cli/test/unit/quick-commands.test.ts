@@ -41,6 +41,9 @@ describe('the quick path', () => {
       return true;
     });
     const saved = process.exitCode;
+    const savedShell = process.env.SHELL;
+    // CI runs without SHELL, and a vitest worker has no shell above it: env needs one to write for.
+    process.env.SHELL = '/bin/bash';
     try {
       const answered = await answerQuickly(argv);
       return { answered, stdout, stderr, exit: Number(process.exitCode ?? 0) };
@@ -48,6 +51,8 @@ describe('the quick path', () => {
       out.mockRestore();
       err.mockRestore();
       process.exitCode = saved;
+      if (savedShell === undefined) delete process.env.SHELL;
+      else process.env.SHELL = savedShell;
     }
   }
 
@@ -76,7 +81,7 @@ describe('the quick path', () => {
   });
 
   it('prints what the full command prints, and errors the way it does', async () => {
-    const berth = (args: string[]) => berthIn(store.path, args);
+    const berth = (args: string[]) => berthIn(store.path, args, { SHELL: '/bin/bash' });
     // `-- name` is not a quick form: it runs through oclif.
     expect((await berth(['url', 'web'])).stdout).toBe((await berth(['url', '--', 'web'])).stdout);
     for (const [quickArgs, oclifArgs] of [

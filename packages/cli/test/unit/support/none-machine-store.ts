@@ -9,10 +9,14 @@ import { afterAll, beforeAll } from 'vitest';
 /** The real `berth` executable. */
 export const BERTH_RUN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
 
-/** Runs the real `berth` with `MACHINE_STORAGE_PATH=store`; rejects on a non-zero exit. */
-export function berthIn(store: string, args: string[]): Promise<{ stdout: string; stderr: string }> {
+/** Runs the real `berth` with `MACHINE_STORAGE_PATH=store` (and `env`); rejects on a non-zero exit. */
+export function berthIn(
+  store: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ stdout: string; stderr: string }> {
   return promisify(execFile)(process.execPath, [BERTH_RUN, ...args], {
-    env: { ...process.env, MACHINE_STORAGE_PATH: store },
+    env: { ...process.env, MACHINE_STORAGE_PATH: store, ...env },
   });
 }
 
