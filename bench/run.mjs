@@ -408,7 +408,7 @@ async function driverProcessRows(label, args, store, want) {
   const ok = got.length === want.length && got.every((driver, i) => driver === want[i]);
   row(
     `${label}, drivers as processes: driver processes spawned`,
-    countDrivers(isolated.drivers),
+    countDrivers(got),
     want.map((d) => `1 ${d}`).join(', '),
     ok,
   );
