@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPair, runCommand, type TestHost, TestSession } from '@berth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { berth, berthOk, snapshotTree } from './support/berth.js';
+import { berth, berthOk, genericCreateArgs, snapshotTree } from './support/berth.js';
 
 const protocolEntry = fileURLToPath(import.meta.resolve('@berth/driver-protocol'));
 
@@ -34,19 +34,7 @@ describe('berth: bad input gets a clear error, a non-zero exit, and loses nothin
     [host, gone] = await Promise.all([session.startHost({ variant: 'adopt' }), session.startHost()]);
     store = await mkdtemp(join(tmpdir(), 'berth-bad-'));
     keys = await mkdtemp(join(tmpdir(), 'berth-keys-'));
-    await berthOk(
-      [
-        'create',
-        '-d',
-        'generic',
-        '--generic-ip-address',
-        host.address,
-        '--generic-ssh-key',
-        host.privateKeyPath,
-        'good',
-      ],
-      { store },
-    );
+    await berthOk(genericCreateArgs(host, 'good'), { store });
     await berthOk(['create', '-d', 'none', '--url', 'tcp://127.0.0.1:1', 'plain'], { store });
   });
 
@@ -65,13 +53,11 @@ describe('berth: bad input gets a clear error, a non-zero exit, and loses nothin
     return run;
   }
 
-  const generic = (ip: string, ...extra: string[]) => ['create', '-d', 'generic', '--generic-ip-address', ip, ...extra];
-
   it('an unreachable address is reported within the timeout, not after minutes', async () => {
     const address = gone.address;
     await gone.powerOff();
     const run = await refused(
-      [...generic(address, '--generic-ssh-key', host.privateKeyPath), 'nowhere'],
+      genericCreateArgs({ address, privateKeyPath: host.privateKeyPath }, 'nowhere'),
       new RegExp(`Error with pre-create check: cannot reach ${address.replaceAll('.', '\\.')}:22`),
       3,
     );
@@ -82,12 +68,12 @@ describe('berth: bad input gets a clear error, a non-zero exit, and loses nothin
     const other = generateKeyPair();
     await writeFile(join(keys, 'other'), other.privateKey, { mode: 0o600 });
     const wrongKey = await refused(
-      [...generic(host.address, '--generic-ssh-key', join(keys, 'other')), 'wrongkey'],
+      genericCreateArgs({ address: host.address, privateKeyPath: join(keys, 'other') }, 'wrongkey'),
       /SSH to root@.* was refused: the key .*other is not accepted for user "root"/,
     );
     expect(wrongKey.stderr).toContain('Berth removed the unfinished machine "wrongkey"');
     await refused(
-      [...generic(host.address, '--generic-ssh-key', host.privateKeyPath, '--generic-ssh-user', 'nobody'), 'wronguser'],
+      genericCreateArgs(host, 'wronguser', { extra: ['--generic-ssh-user', 'nobody'] }),
       /was refused: .* for user "nobody"/,
     );
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestHost, TestSession } from '@berth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { berth, berthOk } from './support/berth.js';
+import { berth, berthOk, genericCreateArgs } from './support/berth.js';
 import { bash, berthOnPath } from './support/shell.js';
 
 describe('berth: create a Docker host over SSH, use it with docker, remove it', () => {
@@ -146,19 +146,7 @@ describe('berth: create a Docker host over SSH, use it with docker, remove it', 
   });
 
   it('adopts a host with a socket-activated docker.io, then provisions and regenerates twice, each within a bound', async () => {
-    const created = await berthOk(
-      [
-        'create',
-        '-d',
-        'generic',
-        '--generic-ip-address',
-        adopt.address,
-        '--generic-ssh-key',
-        adopt.privateKeyPath,
-        'adopted',
-      ],
-      { store },
-    );
+    const created = await berthOk(genericCreateArgs(adopt, 'adopted'), { store });
     expect(created.stdout).toContain('Docker is already installed on the machine, adopting it...');
     expect(created.stdout).not.toContain('Installing Docker...');
     for (const command of [['provision'], ['regenerate-certs', '-f'], ['provision'], ['regenerate-certs', '-f']]) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCommand, type TestHost, TestSession } from '@berth/test-kit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BERTH_BIN } from './support/berth.js';
+import { BERTH_BIN, genericCreateArgs } from './support/berth.js';
 
 let session: TestSession;
 let host: TestHost;
@@ -29,16 +29,7 @@ it.each([
 ])(
   'Ctrl-C during create (driver %s) stops it, removes the unfinished machine and leaves no driver process',
   async (_mode, extraEnv) => {
-    const args = [
-      'create',
-      '-d',
-      'generic',
-      '--generic-ip-address',
-      host.address,
-      '--generic-ssh-key',
-      host.privateKeyPath,
-    ];
-    args.push('--engine-install-url', session.installScriptUrl, 'intr');
+    const args = genericCreateArgs(host, 'intr', { installUrl: session.installScriptUrl });
     const child = spawn(process.execPath, [BERTH_BIN, ...args], {
       env: { ...process.env, MACHINE_STORAGE_PATH: store, ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type TestHost, TestSession } from '@berth/test-kit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { berth, berthOk } from './support/berth.js';
+import { berth, berthOk, genericCreateArgs } from './support/berth.js';
 
 let session: TestSession;
 let hosts: TestHost[];
@@ -23,21 +23,10 @@ afterAll(async () => {
 it('three hosts created in parallel into one empty store: three machines, one CA, no lost write', async () => {
   const runs = await Promise.all(
     hosts.map((host, index) =>
-      berth(
-        [
-          'create',
-          '-d',
-          'generic',
-          '--generic-ip-address',
-          host.address,
-          '--generic-ssh-key',
-          host.privateKeyPath,
-          '--engine-install-url',
-          session.installScriptUrl,
-          `node${index + 1}`,
-        ],
-        { store, timeoutMs: 300_000 },
-      ),
+      berth(genericCreateArgs(host, `node${index + 1}`, { installUrl: session.installScriptUrl }), {
+        store,
+        timeoutMs: 300_000,
+      }),
     ),
   );
   for (const run of runs) expect(run.code, run.stderr).toBe(0);

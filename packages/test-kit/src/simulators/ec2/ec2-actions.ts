@@ -83,6 +83,17 @@ function notFoundList(ids: string[], singular: string, plural: string): string {
     : `The ${plural} '${ids.join(', ')}' do not exist`;
 }
 
+/** Throws `code` when any of `ids` is unknown: EC2 reports all missing ids of a call in one error. */
+function requireKnown(
+  known: { has(id: string): boolean },
+  ids: string[],
+  code: string,
+  message: (missing: string[]) => string,
+): void {
+  const missing = ids.filter((id) => !known.has(id));
+  if (missing.length > 0) throw new Ec2ApiError(code, message(missing));
+}
+
 function page<T>(items: T[], params: QueryTree): { items: T[]; nextToken: string | undefined } {
   const max = q.int(params, 'MaxResults');
   const start = Number(Buffer.from(q.str(params, 'NextToken') ?? '', 'base64').toString() || '0');
@@ -171,10 +182,9 @@ export class Ec2Actions {
 
   private describeSubnets(params: QueryTree): XmlNode {
     const ids = q.strings(params, 'SubnetId');
-    const missing = ids.filter((id) => !this.world.subnets.has(id));
-    if (missing.length > 0) {
-      throw new Ec2ApiError('InvalidSubnetID.NotFound', notFoundList(missing, 'subnet ID', 'subnet IDs'));
-    }
+    requireKnown(this.world.subnets, ids, 'InvalidSubnetID.NotFound', (missing) =>
+      notFoundList(missing, 'subnet ID', 'subnet IDs'),
+    );
     const filters = readFilters(params);
     const subnets = [...this.world.subnets.values()].filter(
       (subnet) =>
@@ -208,10 +218,7 @@ export class Ec2Actions {
     if (missingNames.length > 0) {
       throw new Ec2ApiError('InvalidKeyPair.NotFound', `The key pair '${missingNames[0]}' does not exist`);
     }
-    const missingIds = ids.filter((id) => !this.world.keyPairs.has(id));
-    if (missingIds.length > 0) {
-      throw new Ec2ApiError('InvalidKeyPair.NotFound', `The key pair '${missingIds[0]}' does not exist`);
-    }
+    requireKnown(this.world.keyPairs, ids, 'InvalidKeyPair.NotFound', (m) => `The key pair '${m[0]}' does not exist`);
     const filters = readFilters(params);
     const found = pairs.filter(
       (pair) =>
@@ -292,10 +299,12 @@ export class Ec2Actions {
   private describeSecurityGroups(params: QueryTree): XmlNode {
     const ids = q.strings(params, 'GroupId');
     const names = q.strings(params, 'GroupName');
-    const missingIds = ids.filter((id) => !this.world.securityGroups.has(id));
-    if (missingIds.length > 0) {
-      throw new Ec2ApiError('InvalidGroup.NotFound', `The security group '${missingIds[0]}' does not exist`);
-    }
+    requireKnown(
+      this.world.securityGroups,
+      ids,
+      'InvalidGroup.NotFound',
+      (m) => `The security group '${m[0]}' does not exist`,
+    );
     let groups = [...this.world.securityGroups.values()];
     if (names.length > 0) {
       // Group names alone only address the default VPC, as in EC2.
@@ -614,10 +623,9 @@ export class Ec2Actions {
     const ids = q.strings(params, 'InstanceId');
     const malformed = ids.find((id) => !/^i-[0-9a-f]{8,17}$/.test(id));
     if (malformed) throw new Ec2ApiError('InvalidInstanceID.Malformed', `Invalid id: "${malformed}"`);
-    const missing = ids.filter((id) => !this.world.instances.has(id));
-    if (missing.length > 0) {
-      throw new Ec2ApiError('InvalidInstanceID.NotFound', notFoundList(missing, 'instance ID', 'instance IDs'));
-    }
+    requireKnown(this.world.instances, ids, 'InvalidInstanceID.NotFound', (missing) =>
+      notFoundList(missing, 'instance ID', 'instance IDs'),
+    );
     return ids.map((id) => this.world.instance(id));
   }
 
@@ -813,13 +821,12 @@ export class Ec2Actions {
 
   private describeSpotRequests(params: QueryTree): XmlNode {
     const ids = q.strings(params, 'SpotInstanceRequestId');
-    const missing = ids.filter((id) => !this.world.spotRequests.has(id));
-    if (missing.length > 0) {
-      throw new Ec2ApiError(
-        'InvalidSpotInstanceRequestID.NotFound',
-        `The spot instance request ID '${missing[0]}' does not exist`,
-      );
-    }
+    requireKnown(
+      this.world.spotRequests,
+      ids,
+      'InvalidSpotInstanceRequestID.NotFound',
+      (missing) => `The spot instance request ID '${missing[0]}' does not exist`,
+    );
     const filters = readFilters(params);
     const found = [...this.world.spotRequests.values()].filter(
       (request) =>
@@ -840,13 +847,12 @@ export class Ec2Actions {
 
   private cancelSpotRequests(params: QueryTree): XmlNode {
     const ids = q.strings(params, 'SpotInstanceRequestId');
-    const missing = ids.filter((id) => !this.world.spotRequests.has(id));
-    if (missing.length > 0) {
-      throw new Ec2ApiError(
-        'InvalidSpotInstanceRequestID.NotFound',
-        `The spot instance request ID '${missing[0]}' does not exist`,
-      );
-    }
+    requireKnown(
+      this.world.spotRequests,
+      ids,
+      'InvalidSpotInstanceRequestID.NotFound',
+      (missing) => `The spot instance request ID '${missing[0]}' does not exist`,
+    );
     const requests = ids.map((id) => this.world.spotRequests.get(id) as SimSpotRequest);
     for (const request of requests) {
       if (request.state === 'open' || request.state === 'active') {
