@@ -1,7 +1,7 @@
 import { Flags } from '@oclif/core';
 
 /**
- * The create flags every driver shares (reference §1.4), with docker-machine's names, defaults
+ * The create flags every driver shares, with docker-machine's names, defaults
  * and environment variables. Repeatable flags take one value per use.
  */
 export const SHARED_CREATE_FLAGS = {
@@ -70,7 +70,7 @@ export const SHARED_CREATE_FLAGS = {
   'tls-san': Flags.string({ summary: 'Support extra SANs for TLS certs', multiple: true, multipleNonGreedy: true }),
 };
 
-/** The driver's name as docker-machine scraped it from raw argv before the real parse (§1.5). */
+/** The driver's name as docker-machine scraped it from raw argv before the real parse. */
 export function driverNameFromArgv(argv: readonly string[], env: NodeJS.ProcessEnv): string {
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;

@@ -3,11 +3,12 @@ import { listMachines, loadMachine, type MachineListEntry } from '@berth/core/st
 import { berthContextOptions } from './context-options.js';
 
 /**
- * A driver is a Node process of its own and takes about as long to start as berth itself. For the
- * quick commands about one machine, and for `ls`, bin/run.js opens the command's context and
- * starts the drivers it will need before loading oclif, so they start side by side; the command
- * then takes this context (BerthCommand.context()) and finds its drivers running or nearly so.
- * Still one driver process per driver per command: the context's DriverHost starts each once.
+ * A driver that runs as its own process (a third-party driver, or a built-in under
+ * BERTH_ISOLATE_DRIVERS=1) takes about as long to start as berth itself. For the commands about
+ * one machine, and for `ls`, main() opens the command's context and starts those drivers before
+ * it loads oclif, so both start side by side; the command then takes this context
+ * (BerthCommand.context()) and finds its drivers running or nearly so. Built-in drivers are served
+ * in berth's process and start nothing here. Still one driver process per driver per command.
  */
 
 /** Commands that read one machine (the first argument, else `default`), with their flags that take a value. */

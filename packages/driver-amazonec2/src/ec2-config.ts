@@ -1,10 +1,5 @@
-import {
-  type BaseDriverConfig,
-  baseDriverConfig,
-  composeDriverConfig,
-  type DriverConfig,
-  type MachineContext,
-} from '@berth/driver-protocol';
+import { type DriverConfig, type MachineContext } from '@berth/driver-protocol';
+import { type BaseDriverConfig, baseDriverConfig, composeDriverConfig } from '@berth/driver-sdk';
 
 /**
  * The amazonec2 driver's own keys of the `Driver` object in config.json. Docker Machine's names and

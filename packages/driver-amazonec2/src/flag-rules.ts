@@ -1,12 +1,5 @@
-import {
-  boolFlag,
-  type FlagValues,
-  InvalidFlagError,
-  intFlag,
-  MissingFlagError,
-  stringArrayFlag,
-  stringFlag,
-} from '@berth/driver-protocol';
+import { type FlagValues, InvalidFlagError, MissingFlagError } from '@berth/driver-protocol';
+import { boolFlag, intFlag, stringArrayFlag, stringFlag } from '@berth/driver-sdk';
 import type { Ec2Config } from './ec2-config.js';
 
 /** What the flags alone decide (the network and the AMI are looked up afterwards). */

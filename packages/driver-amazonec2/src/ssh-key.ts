@@ -1,6 +1,6 @@
 import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
-import { openSshRsaPublicKey } from '@berth/driver-protocol';
+import { openSshRsaPublicKey } from '@berth/driver-sdk';
 
 export interface SshKeyPair {
   /** PEM (PKCS#1) private key, as OpenSSH and ssh2 read it. */

@@ -2,7 +2,7 @@ import { generateKeyPair as generateKeyPairCallback } from 'node:crypto';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { openSshRsaPublicKey } from '@berth/driver-protocol';
+import { openSshRsaPublicKey } from '@berth/driver-sdk';
 
 const generateKeyPair = promisify(generateKeyPairCallback);
 

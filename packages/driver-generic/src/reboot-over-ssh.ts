@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type SshConnectOptions, waitForSsh } from '@berth/core/ssh';
+import { type SshConnectOptions, waitForSsh } from '@berth/driver-sdk/ssh';
 import { TimeoutError } from '@berth/driver-protocol';
 
 // The kernel's boot id changes on every boot of a VM; in a container it is the host's, but PID 1's

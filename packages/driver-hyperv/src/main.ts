@@ -1,4 +1,4 @@
-import { serve } from '@berth/driver-protocol';
+import { serve } from '@berth/driver-sdk';
 import { HypervDriver } from './driver.js';
 
 serve(new HypervDriver());

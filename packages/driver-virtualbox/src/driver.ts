@@ -1,4 +1,5 @@
-import { BaseDriver, type CreateFlag, type DriverCapabilities } from '@berth/driver-protocol';
+import { type CreateFlag, type DriverCapabilities } from '@berth/driver-protocol';
+import { BaseDriver } from '@berth/driver-sdk';
 
 /** The virtualbox driver. Machine methods not written yet reject with NotSupportedError (BaseDriver). */
 export class VirtualBoxDriver extends BaseDriver {

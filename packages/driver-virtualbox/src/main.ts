@@ -1,4 +1,4 @@
-import { serve } from '@berth/driver-protocol';
+import { serve } from '@berth/driver-sdk';
 import { VirtualBoxDriver } from './driver.js';
 
 serve(new VirtualBoxDriver());

@@ -1,6 +1,6 @@
+import { resolveFlagValues } from '@berth/core/driver-host';
 import { createMachine } from '@berth/core/machine';
 import type { FlagValues } from '@berth/driver-protocol';
-import { resolveFlagValues } from '@berth/driver-protocol';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { driverNameFromArgv, SHARED_CREATE_FLAGS } from '../create-flags.js';

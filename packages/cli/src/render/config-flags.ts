@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { quoteGo } from '../template/index.js';
+import { quoteGo } from '@berth/go-format';
 
 /**
  * `config`: the docker CLI flags for a machine. Paths are Go-quoted (`%q`), so the

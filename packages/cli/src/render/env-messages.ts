@@ -1,4 +1,4 @@
-import { quoteGo } from '../template/index.js';
+import { quoteGo } from '@berth/go-format';
 
 /** Texts `env` prints around its output, worded as docker-machine worded them. */
 

@@ -1,4 +1,4 @@
-import { compileTemplate, encodeGoJson, TemplateExecError, TemplateParseError } from '../template/index.js';
+import { compileTemplate, encodeGoJson, TemplateExecError, TemplateParseError } from '@berth/go-format';
 import type { RenderResult } from './render-result.js';
 
 /**

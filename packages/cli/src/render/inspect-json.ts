@@ -1,4 +1,4 @@
-import { encodeGoJson } from '../template/index.js';
+import { encodeGoJson } from '@berth/go-format';
 
 /**
  * `inspect` without `--format`: the machine config as Go's json.MarshalIndent printed it

@@ -1,5 +1,5 @@
 import { BerthError } from '@berth/driver-protocol';
-import { compileGoRegexp, GoRegexpError } from './go-regexp.js';
+import { compileGoRegexp, GoRegexpError } from '@berth/go-format';
 import { swarmMasters } from './ls-swarm.js';
 
 /**

@@ -1,4 +1,4 @@
-import { type CompiledTemplate, compileTemplate } from '../template/index.js';
+import { type CompiledTemplate, compileTemplate } from '@berth/go-format';
 
 /** docker-machine's default `ls` format. */
 export const LS_DEFAULT_FORMAT =

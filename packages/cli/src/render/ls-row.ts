@@ -1,5 +1,4 @@
-import { type GoField, GoStringer, GoStruct } from '../template/index.js';
-import { formatGoDurationMs } from './go-duration.js';
+import { formatGoDurationMs, type GoField, GoStringer, GoStruct } from '@berth/go-format';
 
 /** The swarm settings `ls` looks at, as stored in config.json (`HostOptions.SwarmOptions`). */
 export interface LsSwarmOptions {

@@ -1,5 +1,4 @@
-import { TemplateExecError } from '../template/index.js';
-import { TabWriter } from './go-tabwriter.js';
+import { TabWriter, TemplateExecError } from '@berth/go-format';
 import { parseLsFormat } from './ls-format.js';
 import { LS_HEADERS, type LsRow, lsTemplateData } from './ls-row.js';
 import { swarmColumn, swarmMasters } from './ls-swarm.js';

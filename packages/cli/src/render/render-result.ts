@@ -1,4 +1,4 @@
-import type { TemplateExecError } from '../template/index.js';
+import type { TemplateExecError } from '@berth/go-format';
 
 /**
  * Output of a `--format` rendering. docker-machine printed as it went, so a failing

@@ -35,8 +35,8 @@ const OID_SUBJECT_KEY_ID = '2.5.29.14';
 const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
 
 /**
- * Builds and signs an X.509 v3 certificate with docker-machine's profile (see the table in the
- * behaviour reference, §5.1). node-forge only assembles the ASN.1; signing uses node:crypto, and a
+ * Builds and signs an X.509 v3 certificate with docker-machine's profile (key usages,
+ * extended usages, validity and SANs as its certificates carry them). node-forge only assembles the ASN.1; signing uses node:crypto, and a
  * leaf's issuer name is the CA's subject copied byte for byte (Go matches issuers on raw bytes).
  */
 export async function issueCertificate(spec: CertificateSpec): Promise<string> {

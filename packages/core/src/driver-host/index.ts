@@ -19,3 +19,4 @@ export {
 } from './driver-host.js';
 export { type CallOptions, RemoteDriver } from './remote-driver.js';
 export { REDACTED } from './secret-redactor.js';
+export { type FlagSources, resolveFlagValues } from '@berth/driver-sdk';

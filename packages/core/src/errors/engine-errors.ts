@@ -1,8 +1,8 @@
 import { BerthError } from '@berth/driver-protocol';
 
 /**
- * The TLS check against the engine failed (docker-machine's wording, §5.4 of the reference, with
- * the program name of this CLI).
+ * The TLS check against the engine failed (docker-machine's wording, with the program name of this
+ * CLI).
  */
 export class EngineCertificateError extends BerthError {
   override readonly code = 'CertificateError' as const;

@@ -5,7 +5,7 @@ import type { MachineRecord } from '../store/load-machine.js';
 import { engineTlsFor } from './engine-tls-files.js';
 
 /**
- * The check `env` and `config` run before printing anything (reference §5.4): a mutual-TLS
+ * The check `env` and `config` run before printing anything: a mutual-TLS
  * handshake with the engine, verifying its certificate against the machine's CA and address.
  */
 export async function checkConnection(record: MachineRecord, url: string, timeoutMs = 10_000): Promise<void> {

@@ -4,7 +4,7 @@ import type { CertPaths } from '../certs/cert-paths.js';
 import type { RemoteDriver } from '../driver-host/remote-driver.js';
 import { MachineAlreadyExistsError } from '../errors/store-errors.js';
 import { provisionMachine } from '../provision/provision-machine.js';
-import { waitForSsh } from '../ssh/wait-for-ssh.js';
+import { waitForSsh } from '@berth/driver-sdk/ssh';
 import type { EngineOptions, HostConfig, SwarmOptions } from '../store/host-config.js';
 import { loadMachine, type MachineRecord, machineExists } from '../store/load-machine.js';
 import { validateMachineName } from '../store/machine-name.js';
@@ -34,7 +34,7 @@ export interface CreateMachineRequest {
 const MINUTE = 60_000;
 
 /**
- * docker-machine's create sequence (reference §8.3), with one deliberate change: a create that
+ * docker-machine's create sequence, with one deliberate change: a create that
  * fails after the machine was stored is rolled back (driver remove, local entry deleted), so no
  * half machine is left for the user to clean up.
  */

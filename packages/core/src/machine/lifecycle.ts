@@ -70,8 +70,8 @@ async function afterBoot(
 }
 
 /**
- * start / stop / kill / restart with docker-machine's guards, messages and bounded waits
- * (reference §8.4). A driver without power control answers with its own NotSupported error.
+ * start / stop / kill / restart with docker-machine's guards, messages and bounded waits.
+ * A driver without power control answers with its own NotSupported error.
  */
 export async function changeMachineState(
   ctx: BerthContext,

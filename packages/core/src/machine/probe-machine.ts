@@ -4,7 +4,7 @@ import type { MachineRecord } from '../store/load-machine.js';
 import type { BerthContext } from './berth-context.js';
 import { machineParams } from './machine-params.js';
 
-/** What `ls` shows about one machine (reference §2, per-host state gathering). */
+/** What `ls` shows about one machine. */
 export interface MachineProbe {
   name: string;
   driverName: string;

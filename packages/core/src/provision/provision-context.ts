@@ -1,4 +1,4 @@
-import type { SshSession } from '../ssh/ssh-session.js';
+import type { SshSession } from '@berth/driver-sdk/ssh';
 import type { AuthOptions, EngineOptions } from '../store/host-config.js';
 
 /** Everything a provisioner needs; the caller owns the SSH session (one per provisioning run). */

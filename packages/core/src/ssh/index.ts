@@ -1,11 +1,3 @@
-export { fingerprint, knownHostsName, pinKey, readPinnedKey } from './known-hosts.js';
+// The SSH client lives in @berth/driver-sdk/ssh (drivers reboot hosts with it); core adds file copy.
+export * from '@berth/driver-sdk/ssh';
 export { type CopyEndpoint, sftpCopy } from './sftp-copy.js';
-export { shellQuote } from './shell-quote.js';
-export {
-  RemoteCommandError,
-  type RunOptions,
-  type RunResult,
-  type SshConnectOptions,
-  SshSession,
-} from './ssh-session.js';
-export { type WaitForSshOptions, waitForSsh } from './wait-for-ssh.js';

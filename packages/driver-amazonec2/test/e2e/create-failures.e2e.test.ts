@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MachineJournal } from '@berth/driver-protocol';
+import { MachineJournal } from '@berth/driver-sdk';
 import { type Ec2Leftovers, Ec2Simulator, generateKeyPair } from '@berth/test-kit';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MachineJournal } from '@berth/driver-protocol';
+import { MachineJournal } from '@berth/driver-sdk';
 import { DigitalOceanSimulator, type Ec2Leftovers, Ec2Simulator, type SimInstance, TestSession } from '@berth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bash, berthOnPath } from '../../../cli/test/e2e/support/shell.js';

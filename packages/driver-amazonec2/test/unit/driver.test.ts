@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isBerthError, MachineJournal, type MachineParams } from '@berth/driver-protocol';
+import { isBerthError, type MachineParams } from '@berth/driver-protocol';
+import { MachineJournal } from '@berth/driver-sdk';
 import type { QueryTree } from '@berth/test-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DriverHarness } from './support/driver-harness.js';

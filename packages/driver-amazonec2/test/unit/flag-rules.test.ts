@@ -1,4 +1,4 @@
-import { resolveFlagValues } from '@berth/driver-protocol';
+import { resolveFlagValues } from '@berth/driver-sdk';
 import { describe, expect, it } from 'vitest';
 import { parseCreateFlags } from '../../src/flag-rules.js';
 import { AMAZONEC2_FLAGS } from '../../src/flags.js';

@@ -1,11 +1,5 @@
-import {
-  createCallContext,
-  InvalidFlagError,
-  type MachineContext,
-  MissingFlagError,
-  NotSupportedError,
-  PROTOCOL_VERSION,
-} from '@berth/driver-protocol';
+import { InvalidFlagError, type MachineContext, MissingFlagError, NotSupportedError, PROTOCOL_VERSION } from '@berth/driver-protocol';
+import { createCallContext } from '@berth/driver-sdk';
 import { describe, expect, it } from 'vitest';
 import { NoneDriver } from '../../src/driver.js';
 import { urlHost } from '../../src/url-host.js';

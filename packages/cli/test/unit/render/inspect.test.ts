@@ -1,6 +1,6 @@
+import { TemplateExecError, TemplateParseError } from '@berth/go-format';
 import { describe, expect, it } from 'vitest';
 import { renderInspect, renderInspectFormat } from '../../../src/render/index.js';
-import { TemplateExecError, TemplateParseError } from '../../../src/template/index.js';
 import { fixtureStdout, fixtureStoreFile } from './fixtures.js';
 
 const config = (name: string): unknown => JSON.parse(fixtureStoreFile(`machines/${name}/config.json`));

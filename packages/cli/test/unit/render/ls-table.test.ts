@@ -1,6 +1,6 @@
+import { TemplateExecError, TemplateParseError } from '@berth/go-format';
 import { describe, expect, it } from 'vitest';
 import { filterLs, parseLsFilters, renderLs, renderLsQuiet, sortLsRows } from '../../../src/render/index.js';
-import { TemplateExecError, TemplateParseError } from '../../../src/template/index.js';
 import { fixtureStdout } from './fixtures.js';
 import { brokenRow, dmGenericRow, legacyNoneRow, timeoutRow } from './ls-rows.js';
 
