@@ -1,6 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
-import { type BerthError, type CallContext, type CreateFlag, type DriverCapabilities, type DriverConfigResult, type GetIpResult, type GetSshHostnameResult, type GetSshKeyPathResult, type GetSshPortResult, type GetSshUsernameResult, type GetStateResult, type GetUrlResult, InternalError, InvalidFlagError, isBerthError, MachineNotRunningError, type MachineParams, type MachineState, type SetConfigFromFlagsParams } from '@berth/driver-protocol';
+import {
+  type BerthError,
+  type CallContext,
+  type CreateFlag,
+  type DriverCapabilities,
+  type DriverConfigResult,
+  type GetIpResult,
+  type GetSshHostnameResult,
+  type GetSshKeyPathResult,
+  type GetSshPortResult,
+  type GetSshUsernameResult,
+  type GetStateResult,
+  type GetUrlResult,
+  InternalError,
+  InvalidFlagError,
+  isBerthError,
+  MachineNotRunningError,
+  type MachineParams,
+  type MachineState,
+  type SetConfigFromFlagsParams,
+} from '@berth/driver-protocol';
 import { BaseDriver, MachineJournal } from '@berth/driver-sdk';
 import { lookupUbuntuAmi } from './ami-lookup.js';
 import { awsSettings, Ec2Api } from './ec2-api.js';

@@ -1,4 +1,4 @@
-import { type DriverConfig, type MachineContext } from '@berth/driver-protocol';
+import type { DriverConfig, MachineContext } from '@berth/driver-protocol';
 import { type BaseDriverConfig, baseDriverConfig, composeDriverConfig } from '@berth/driver-sdk';
 
 /**

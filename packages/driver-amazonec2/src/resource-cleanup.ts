@@ -1,5 +1,5 @@
 import { type BerthError, isBerthError } from '@berth/driver-protocol';
-import { type JournalEntry, type MachineJournal } from '@berth/driver-sdk';
+import type { JournalEntry, MachineJournal } from '@berth/driver-sdk';
 import type { AwsSettings, Ec2Api } from './ec2-api.js';
 import type { Ec2Config } from './ec2-config.js';
 import { TAG_MACHINE_ID } from './resource-tags.js';

@@ -1,4 +1,4 @@
-import { type DriverConfig, type MachineContext } from '@berth/driver-protocol';
+import type { DriverConfig, MachineContext } from '@berth/driver-protocol';
 import { composeDriverConfig } from '@berth/driver-sdk';
 import { DEFAULT_API_URL } from './flags.js';
 

@@ -1,6 +1,27 @@
 import { access, chmod, copyFile, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type BerthError, type BerthErrorOptions, type CallContext, type CreateFlag, type DriverCapabilities, type DriverConfigResult, type GetIpResult, type GetSshHostnameResult, type GetSshKeyPathResult, type GetSshPortResult, type GetSshUsernameResult, type GetStateResult, type GetUrlResult, InvalidFlagError, MachineNotRunningError, type MachineParams, type MachineState, MissingFlagError, type SetConfigFromFlagsParams, TimeoutError } from '@berth/driver-protocol';
+import {
+  type BerthError,
+  type BerthErrorOptions,
+  type CallContext,
+  type CreateFlag,
+  type DriverCapabilities,
+  type DriverConfigResult,
+  type GetIpResult,
+  type GetSshHostnameResult,
+  type GetSshKeyPathResult,
+  type GetSshPortResult,
+  type GetSshUsernameResult,
+  type GetStateResult,
+  type GetUrlResult,
+  InvalidFlagError,
+  MachineNotRunningError,
+  type MachineParams,
+  type MachineState,
+  MissingFlagError,
+  type SetConfigFromFlagsParams,
+  TimeoutError,
+} from '@berth/driver-protocol';
 import { BaseDriver, baseDriverConfig, boolFlag, intFlag, MachineJournal, stringFlag } from '@berth/driver-sdk';
 import { abortableSleep, throwIfCancelled } from './abortable-sleep.js';
 import { closeApiConnections, DigitalOceanClient, type Droplet, type PowerAction } from './api-client.js';

@@ -1,6 +1,23 @@
 import { access, chmod, copyFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { type CallContext, type CreateFlag, type DriverCapabilities, type DriverConfigResult, type GetIpResult, type GetSshHostnameResult, type GetSshKeyPathResult, type GetSshPortResult, type GetSshUsernameResult, type GetStateResult, type GetUrlResult, InvalidFlagError, MachineNotRunningError, type MachineParams, MissingFlagError, type SetConfigFromFlagsParams } from '@berth/driver-protocol';
+import {
+  type CallContext,
+  type CreateFlag,
+  type DriverCapabilities,
+  type DriverConfigResult,
+  type GetIpResult,
+  type GetSshHostnameResult,
+  type GetSshKeyPathResult,
+  type GetSshPortResult,
+  type GetSshUsernameResult,
+  type GetStateResult,
+  type GetUrlResult,
+  InvalidFlagError,
+  MachineNotRunningError,
+  type MachineParams,
+  MissingFlagError,
+  type SetConfigFromFlagsParams,
+} from '@berth/driver-protocol';
 import { BaseDriver } from '@berth/driver-sdk';
 import { GENERIC_FLAGS } from './flags.js';
 import { type GenericConfig, readGenericConfig, toDriverConfig } from './generic-config.js';

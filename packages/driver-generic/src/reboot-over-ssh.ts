@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { type SshConnectOptions, waitForSsh } from '@berth/driver-sdk/ssh';
 import { TimeoutError } from '@berth/driver-protocol';
+import { type SshConnectOptions, waitForSsh } from '@berth/driver-sdk/ssh';
 
 // The kernel's boot id changes on every boot of a VM; in a container it is the host's, but PID 1's
 // start time changes instead. Either one differing means the machine really went down and up.

@@ -1,4 +1,21 @@
-import { type CreateFlag, type DriverCapabilities, type DriverConfigResult, type GetIpResult, type GetSshHostnameResult, type GetSshKeyPathResult, type GetSshPortResult, type GetSshUsernameResult, type GetStateResult, type GetUrlResult, InvalidFlagError, type MachineContext, type MachineParams, MissingFlagError, NotSupportedError, type SetConfigFromFlagsParams } from '@berth/driver-protocol';
+import {
+  type CreateFlag,
+  type DriverCapabilities,
+  type DriverConfigResult,
+  type GetIpResult,
+  type GetSshHostnameResult,
+  type GetSshKeyPathResult,
+  type GetSshPortResult,
+  type GetSshUsernameResult,
+  type GetStateResult,
+  type GetUrlResult,
+  InvalidFlagError,
+  type MachineContext,
+  type MachineParams,
+  MissingFlagError,
+  NotSupportedError,
+  type SetConfigFromFlagsParams,
+} from '@berth/driver-protocol';
 import { BaseDriver, composeDriverConfig, stringFlag } from '@berth/driver-sdk';
 import { NONE_CREATE_FLAGS } from './flags.js';
 import { urlHost } from './url-host.js';

@@ -1,7 +1,7 @@
-import type { CallContext, Driver } from '@berth/driver-protocol';
-import { NotSupportedError } from '@berth/driver-protocol';
 import type {
+  CallContext,
   CreateFlag,
+  Driver,
   DriverCapabilities,
   DriverConfigResult,
   GetIpResult,
@@ -17,7 +17,7 @@ import type {
   SetConfigFromFlagsParams,
   ShutdownParams,
 } from '@berth/driver-protocol';
-import { PROTOCOL_VERSION } from '@berth/driver-protocol';
+import { NotSupportedError, PROTOCOL_VERSION } from '@berth/driver-protocol';
 
 /**
  * A Driver with the protocol chores done: `initialize` answers from `name`, `version`,

@@ -1,5 +1,4 @@
-import type { CallContext } from '@berth/driver-protocol';
-import type { LogParams, ProgressParams } from '@berth/driver-protocol';
+import type { CallContext, LogParams, ProgressParams } from '@berth/driver-protocol';
 
 export interface CallContextOptions {
   /** Aborts the call; a fresh, never-aborted signal if absent. */

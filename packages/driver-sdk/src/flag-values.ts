@@ -1,5 +1,5 @@
-import { InvalidFlagError } from '@berth/driver-protocol';
 import type { FlagValues } from '@berth/driver-protocol';
+import { InvalidFlagError } from '@berth/driver-protocol';
 
 // Typed reads of resolved flag values inside a driver. The host sends a value of the declared type
 // for every declared flag; these throw InvalidFlagError if it did not, instead of casting blindly.

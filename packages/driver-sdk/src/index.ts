@@ -3,7 +3,7 @@ export { type BaseDriverConfig, baseDriverConfig, composeDriverConfig } from './
 export { type CallContextOptions, createCallContext } from './call-context.js';
 export { boolFlag, intFlag, stringArrayFlag, stringFlag } from './flag-values.js';
 export { JOURNAL_FILE, type JournalEntry, MachineJournal } from './journal.js';
+export { type FlagSources, resolveFlagValues } from './resolve-flag-values.js';
 export { serve } from './serve.js';
 export { type ServedConnection, serveConnection } from './serve-connection.js';
 export { openSshRsaPublicKey } from './ssh-public-key.js';
-export { type FlagSources, resolveFlagValues } from './resolve-flag-values.js';

@@ -1,11 +1,10 @@
-import type { CancellationToken, MessageConnection, RequestType, ResponseError } from 'vscode-jsonrpc';
-import { createCallContext } from './call-context.js';
-import type { CallContext, Driver } from '@berth/driver-protocol';
-import { CancelledError, DriverProtocolError } from '@berth/driver-protocol';
-import { type BerthErrorData, errorToWire } from '@berth/driver-protocol';
-import { isBerthError } from '@berth/driver-protocol';
+import type { CallContext, Driver, LogParams, MachineParams, ProgressParams } from '@berth/driver-protocol';
 import {
+  type BerthErrorData,
+  CancelledError,
   CreateRequest,
+  DriverProtocolError,
+  errorToWire,
   GetIpRequest,
   GetSshHostnameRequest,
   GetSshKeyPathRequest,
@@ -14,10 +13,14 @@ import {
   GetStateRequest,
   GetUrlRequest,
   InitializeRequest,
+  isBerthError,
   KillRequest,
   LogNotification,
+  PROTOCOL_VERSION,
   PreCreateCheckRequest,
   ProgressNotification,
+  protocolMajor,
+  protocolVersionMismatch,
   RemoveRequest,
   RestartRequest,
   SetConfigFromFlagsRequest,
@@ -26,9 +29,8 @@ import {
   StopRequest,
   UpgradeRequest,
 } from '@berth/driver-protocol';
-import type { LogParams, MachineParams, ProgressParams } from '@berth/driver-protocol';
-import { PROTOCOL_VERSION, protocolMajor } from '@berth/driver-protocol';
-import { protocolVersionMismatch } from '@berth/driver-protocol';
+import type { CancellationToken, MessageConnection, RequestType, ResponseError } from 'vscode-jsonrpc';
+import { createCallContext } from './call-context.js';
 
 type Reply<R> = Promise<R | ResponseError<BerthErrorData>>;
 

@@ -1,7 +1,7 @@
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
 import type { Driver } from '@berth/driver-protocol';
-import { serveConnection } from './serve-connection.js';
 import { DRIVER_COOKIE_ENV, DRIVER_COOKIE_VALUE, PROTOCOL_VERSION } from '@berth/driver-protocol';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
+import { serveConnection } from './serve-connection.js';
 
 /** How long a driver may linger after stdin EOF once no call is running. */
 const LINGER_AFTER_EOF_MS = 500;

@@ -1,4 +1,4 @@
-import { type CreateFlag, type DriverCapabilities } from '@berth/driver-protocol';
+import type { CreateFlag, DriverCapabilities } from '@berth/driver-protocol';
 import { BaseDriver } from '@berth/driver-sdk';
 
 /** The virtualbox driver. Machine methods not written yet reject with NotSupportedError (BaseDriver). */

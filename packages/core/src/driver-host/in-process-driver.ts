@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { type Driver } from '@berth/driver-protocol';
+import type { Driver } from '@berth/driver-protocol';
 import { type ServedConnection, serveConnection } from '@berth/driver-sdk';
 import type { MessageConnection } from 'vscode-jsonrpc';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';

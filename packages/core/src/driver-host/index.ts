@@ -1,3 +1,4 @@
+export { type FlagSources, resolveFlagValues } from '@berth/driver-sdk';
 export {
   type DiscoveryOptions,
   DRIVERS_PATH_ENV,
@@ -19,4 +20,3 @@ export {
 } from './driver-host.js';
 export { type CallOptions, RemoteDriver } from './remote-driver.js';
 export { REDACTED } from './secret-redactor.js';
-export { type FlagSources, resolveFlagValues } from '@berth/driver-sdk';

@@ -1,10 +1,11 @@
 import { type FlagValues, isBerthError } from '@berth/driver-protocol';
+import { waitForSsh } from '@berth/driver-sdk/ssh';
 import { type CertBootstrapEvent, ensureCaAndClientCert } from '../certs/ca-bootstrap.js';
 import type { CertPaths } from '../certs/cert-paths.js';
 import type { RemoteDriver } from '../driver-host/remote-driver.js';
 import { MachineAlreadyExistsError } from '../errors/store-errors.js';
 import { provisionMachine } from '../provision/provision-machine.js';
-import { waitForSsh } from '@berth/driver-sdk/ssh';
+import { markCreateFailed } from '../store/failed-create.js';
 import type { EngineOptions, HostConfig, SwarmOptions } from '../store/host-config.js';
 import { loadMachine, type MachineRecord, machineExists } from '../store/load-machine.js';
 import { validateMachineName } from '../store/machine-name.js';
@@ -169,19 +170,36 @@ function certProgressLine(event: CertBootstrapEvent): string {
   }
 }
 
-/** Undoes a failed create; what could not be undone is added to the error's actions. */
+/**
+ * Undoes a failed create; what could not be undone is added to the error's actions. The local entry
+ * goes only once the driver removed the remote side: otherwise it stays, marked as a failed create
+ * (`ls` shows it with its error), with the driver's journal, so `berth rm NAME` can finish the job.
+ */
 async function rollBack(ctx: BerthContext, record: MachineRecord, driver: RemoteDriver, error: unknown): Promise<void> {
   const notes: string[] = [];
+  let remoteGone = true;
   try {
     await driver.remove(machineParams(ctx.store, record), { timeoutMs: 10 * MINUTE });
   } catch (removeError) {
+    remoteGone = false;
     const reason = removeError instanceof Error ? removeError.message : String(removeError);
     notes.push(`The ${driver.name} driver could not remove what it created for "${record.name}": ${reason}`);
     if (isBerthError(removeError)) notes.push(...removeError.actions);
   }
   try {
-    await removeMachine(ctx.store, record.name);
-    notes.push(`Berth removed the unfinished machine "${record.name}"; fix the cause and run create again.`);
+    if (remoteGone) {
+      await removeMachine(ctx.store, record.name);
+      notes.push(`Berth removed the unfinished machine "${record.name}"; fix the cause and run create again.`);
+    } else {
+      await markCreateFailed(ctx.store, record.name, {
+        error: (error instanceof Error ? error.message : String(error)).replace(/\n/g, ' '),
+        code: isBerthError(error) ? error.code : 'Internal',
+        at: new Date().toISOString(),
+      });
+      notes.push(
+        `Berth kept the unfinished machine "${record.name}" (berth ls shows it) so that nothing is lost; run \`berth rm ${record.name}\` to remove what is left.`,
+      );
+    }
   } catch (storeError) {
     notes.push(`Remove the unfinished machine by hand: berth rm -f ${record.name} (${String(storeError)})`);
   }

@@ -1,5 +1,6 @@
 import { isBerthError, STATE_DISPLAY_NAMES } from '@berth/driver-protocol';
 import { getEngineVersion } from '../engine/engine-version.js';
+import { readCreateFailure } from '../store/failed-create.js';
 import type { MachineRecord } from '../store/load-machine.js';
 import type { BerthContext } from './berth-context.js';
 import { machineParams } from './machine-params.js';
@@ -45,6 +46,12 @@ export async function probeMachine(ctx: BerthContext, record: MachineRecord, tim
   });
   const work = (async (): Promise<MachineProbe> => {
     const signal = controller.signal;
+    const failed = await readCreateFailure(record.dir);
+    if (failed) {
+      // Its create failed and the rollback could not remove it: say so rather than ask the driver.
+      const error = `Create failed (${failed.code}): ${failed.error}; run \`berth rm ${record.name}\``;
+      return { ...base, state: 'Error', url: '', dockerVersion: 'Unknown', error, responseTimeMs: 0, timedOut: false };
+    }
     const driver = await ctx.drivers.get(record.config.DriverName);
     const params = machineParams(ctx.store, record);
     let url = '';
@@ -54,8 +61,8 @@ export async function probeMachine(ctx: BerthContext, record: MachineRecord, tim
       url = (await driver.getUrl(params, { signal })).url;
     } catch (urlError) {
       if (signal.aborted) throw urlError;
-      const text = message(urlError);
-      error = text === 'Host is not running' ? '' : text;
+      // A stopped machine has no URL; docker-machine shows no error for it.
+      error = isBerthError(urlError) && urlError.code === 'MachineNotRunning' ? '' : message(urlError);
     }
     if (url) {
       state = 'Running';
@@ -90,7 +97,7 @@ export async function probeMachine(ctx: BerthContext, record: MachineRecord, tim
       state: 'Error',
       url: '',
       dockerVersion: 'Unknown',
-      error: isBerthError(error) ? message(error) : message(error),
+      error: message(error),
       responseTimeMs: Date.now() - started,
       timedOut: false,
     };

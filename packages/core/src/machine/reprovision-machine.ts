@@ -1,7 +1,7 @@
+import { waitForSsh } from '@berth/driver-sdk/ssh';
 import type { RemoteDriver } from '../driver-host/remote-driver.js';
 import type { ProvisionResult } from '../provision/provision-context.js';
 import { provisionMachine } from '../provision/provision-machine.js';
-import { waitForSsh } from '@berth/driver-sdk/ssh';
 import type { MachineRecord } from '../store/load-machine.js';
 import { saveMachine } from '../store/save-machine.js';
 import { withMachineLock } from '../store/store-lock.js';

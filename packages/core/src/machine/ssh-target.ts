@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { NotSupportedError } from '@berth/driver-protocol';
-import type { RemoteDriver } from '../driver-host/remote-driver.js';
 import type { SshConnectOptions } from '@berth/driver-sdk/ssh';
+import type { RemoteDriver } from '../driver-host/remote-driver.js';
 import type { MachineRecord } from '../store/load-machine.js';
 import type { Store } from '../store/store-layout.js';
 import { machineParams } from './machine-params.js';

@@ -1,6 +1,6 @@
+import { waitForSsh } from '@berth/driver-sdk/ssh';
 import { waitForEngine } from '../engine/wait-for-engine.js';
 import { type UpgradeResult, upgradeEngine } from '../provision/upgrade-engine.js';
-import { waitForSsh } from '@berth/driver-sdk/ssh';
 import { withMachineLock } from '../store/store-lock.js';
 import type { BerthContext } from './berth-context.js';
 import { engineTlsFor } from './engine-tls-files.js';

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { shellQuote } from '@berth/driver-sdk/ssh';
 import { defaultCertOrg, serverCertOrg } from '../certs/cert-org.js';
 import { copyCertsToMachineDir, writeServerCert } from '../certs/machine-certs.js';
 import { generateServerCert, serverCertHosts } from '../certs/server-cert.js';
 import { parseEngineUrl } from '../engine/engine-tls.js';
 import { waitForEngine } from '../engine/wait-for-engine.js';
 import { ProvisionFailedError } from '../errors/provision-errors.js';
-import { shellQuote } from '@berth/driver-sdk/ssh';
 import { DROP_IN_PATH, REMOTE_CERT_DIR, renderDaemonDropIn } from './daemon-drop-in.js';
 import type { ProvisionContext, ProvisionResult } from './provision-context.js';
 import { remoteStep } from './remote-step.js';

@@ -1,6 +1,6 @@
 import { CancelledError, isBerthError } from '@berth/driver-protocol';
-import { ProvisionFailedError } from '../errors/provision-errors.js';
 import type { RunOptions, SshSession } from '@berth/driver-sdk/ssh';
+import { ProvisionFailedError } from '../errors/provision-errors.js';
 
 /** Runs one provisioning command; any failure becomes a ProvisionFailedError naming the step. */
 export async function remoteStep(

@@ -1,5 +1,5 @@
-import { ProvisionFailedError } from '../errors/provision-errors.js';
 import type { SshSession } from '@berth/driver-sdk/ssh';
+import { ProvisionFailedError } from '../errors/provision-errors.js';
 import { remoteStep } from './remote-step.js';
 
 const APT = 'DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -q';

@@ -11,6 +11,7 @@ export {
 export { type AtomicFile, writeFileAtomic, writeFilesAtomic } from './atomic-write.js';
 export { type ConfigOrigin, type ParsedHostConfig, parseHostConfig, serializeHostConfig } from './config-json.js';
 export { OLDEST_MIGRATABLE_VERSION } from './config-migration.js';
+export { FAILED_CREATE_FILE, type FailedCreate, markCreateFailed, readCreateFailure } from './failed-create.js';
 export {
   type AuthOptions,
   CURRENT_CONFIG_VERSION,

@@ -294,7 +294,7 @@ describe('a create that fails leaves nothing behind', () => {
     await expectNothingLeft('f6');
   });
 
-  it('when the rollback itself fails, the error names what is left and how to delete it', async () => {
+  it('when the rollback itself fails, the machine and its journal are kept, ls shows it, and rm finishes the job', async () => {
     sim.failAt('droplets_get');
     sim.failAt('droplets_destroy');
     const result = await run(createArgs('f7'));
@@ -305,9 +305,20 @@ describe('a create that fails leaves nothing behind', () => {
     expect(sim.resources().sshKeys).toEqual([]);
     expect(result.stdout).toMatch(/\(f7\) Deleted SSH key \d+/);
     expect(result.stderr).toContain(`droplet ${left.id} is left`);
-    expect(result.stderr).toContain(`\`doctl compute droplet delete ${left.id}\``);
-    expect(await machines()).not.toContain('f7');
-    await deleteDropletOutOfBand(left.id);
+    expect(result.stderr).toContain('Berth kept the unfinished machine "f7"');
+    expect(result.stderr).toContain('`berth rm f7`');
+
+    // Kept: the entry, and the journal naming the droplet that is still there.
+    expect(await machines()).toContain('f7');
+    const journal = JSON.parse(await readFile(join(store, 'machines', 'f7', 'journal.json'), 'utf8')) as {
+      resources: { kind: string; id: string }[];
+    };
+    expect(journal.resources).toEqual([expect.objectContaining({ kind: 'droplet', id: String(left.id) })]);
+    const listed = await ok(['ls', '--filter', 'name=f7', '--format', '{{.Name}}|{{.State}}|{{.Error}}']);
+    expect(listed.stdout).toMatch(/^f7\|Error\|Create failed \(\w+\): .*run `berth rm f7`\n$/);
+
+    // The fault is gone: rm removes every journaled resource, then the entry.
+    await ok(['rm', '-y', 'f7']);
     await expectNothingLeft('f7');
   });
 });

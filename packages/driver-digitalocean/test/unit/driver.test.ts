@@ -4,9 +4,15 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { type FlagValues, InvalidFlagError, type LogParams, type MachineContext, MissingFlagError, type ProgressParams } from '@berth/driver-protocol';
-import { resolveFlagValues } from '@berth/driver-sdk';
-import { createCallContext, MachineJournal } from '@berth/driver-sdk';
+import {
+  type FlagValues,
+  InvalidFlagError,
+  type LogParams,
+  type MachineContext,
+  MissingFlagError,
+  type ProgressParams,
+} from '@berth/driver-protocol';
+import { createCallContext, MachineJournal, resolveFlagValues } from '@berth/driver-sdk';
 import { DigitalOceanSimulator } from '@berth/test-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DigitalOceanDriver } from '../../src/driver.js';

@@ -1,4 +1,10 @@
-import { InvalidFlagError, type MachineContext, MissingFlagError, NotSupportedError, PROTOCOL_VERSION } from '@berth/driver-protocol';
+import {
+  InvalidFlagError,
+  type MachineContext,
+  MissingFlagError,
+  NotSupportedError,
+  PROTOCOL_VERSION,
+} from '@berth/driver-protocol';
 import { createCallContext } from '@berth/driver-sdk';
 import { describe, expect, it } from 'vitest';
 import { NoneDriver } from '../../src/driver.js';

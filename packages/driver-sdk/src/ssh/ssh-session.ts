@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
+import { fingerprint, pinKey, readPinnedKey } from './known-hosts.js';
+import { shellQuote } from './shell-quote.js';
 import {
   SshAuthError,
   SshCommandTimeoutError,
@@ -7,8 +9,6 @@ import {
   SshHostKeyChangedError,
   SshTimeoutError,
 } from './ssh-errors.js';
-import { fingerprint, pinKey, readPinnedKey } from './known-hosts.js';
-import { shellQuote } from './shell-quote.js';
 
 export interface SshConnectOptions {
   host: string;

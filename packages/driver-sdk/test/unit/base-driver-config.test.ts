@@ -1,5 +1,5 @@
+import type { MachineContext } from '@berth/driver-protocol';
 import { describe, expect, it } from 'vitest';
-import { type MachineContext } from '@berth/driver-protocol';
 import { baseDriverConfig, composeDriverConfig } from '../../src/index.js';
 
 const machine = (driverConfig: Record<string, unknown>): MachineContext => ({

@@ -1,5 +1,23 @@
+import {
+  BerthError,
+  type BerthErrorData,
+  type CallContext,
+  type CreateFlag,
+  CreateRequest,
+  type DriverCapabilities,
+  type DriverConfigResult,
+  type ErrorClassTable,
+  errorFromWire,
+  InitializeRequest,
+  InternalError,
+  isBerthError,
+  type MachineParams,
+  PROTOCOL_ERROR_CLASSES,
+  PROTOCOL_VERSION,
+  ProtocolVersionMismatchError,
+  UnrecognizedCodeError,
+} from '@berth/driver-protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BerthError, type BerthErrorData, type CallContext, type CreateFlag, CreateRequest, type DriverCapabilities, type DriverConfigResult, type ErrorClassTable, errorFromWire, InitializeRequest, InternalError, isBerthError, type MachineParams, PROTOCOL_ERROR_CLASSES, PROTOCOL_VERSION, ProtocolVersionMismatchError, UnrecognizedCodeError } from '@berth/driver-protocol';
 import { BaseDriver, serveConnection } from '../../src/index.js';
 import { type ConnectionPair, connectionPair } from './connection-pair.js';
 

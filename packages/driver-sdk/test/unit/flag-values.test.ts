@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { InvalidFlagError } from '@berth/driver-protocol';
+import { describe, expect, it } from 'vitest';
 import { boolFlag, intFlag, stringArrayFlag, stringFlag } from '../../src/index.js';
 
 describe('typed flag reads', () => {

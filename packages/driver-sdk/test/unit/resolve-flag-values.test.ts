@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { type CreateFlag, InvalidFlagError } from '@berth/driver-protocol';
+import { describe, expect, it } from 'vitest';
 import { resolveFlagValues } from '../../src/index.js';
 
 const flags: CreateFlag[] = [

@@ -1,6 +1,26 @@
+import {
+  type CallContext,
+  CancelledError,
+  type CreateFlag,
+  CreateRequest,
+  type DriverCapabilities,
+  type DriverConfigResult,
+  DriverProtocolError,
+  errorFromWire,
+  GetStateRequest,
+  type GetStateResult,
+  InitializeRequest,
+  LogNotification,
+  type LogParams,
+  type MachineParams,
+  NotSupportedError,
+  PROTOCOL_VERSION,
+  ProgressNotification,
+  type ProgressParams,
+  StopRequest,
+} from '@berth/driver-protocol';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CancellationTokenSource, ErrorCodes, RequestType } from 'vscode-jsonrpc';
-import { type CallContext, CancelledError, type CreateFlag, CreateRequest, type DriverCapabilities, type DriverConfigResult, DriverProtocolError, errorFromWire, GetStateRequest, type GetStateResult, InitializeRequest, LogNotification, type LogParams, type MachineParams, NotSupportedError, PROTOCOL_VERSION, ProgressNotification, type ProgressParams, StopRequest } from '@berth/driver-protocol';
 import { BaseDriver, serveConnection } from '../../src/index.js';
 import { type ConnectionPair, connectionPair } from './connection-pair.js';
 

@@ -1,5 +1,14 @@
 import { NoneDriver } from '@berth/driver-none';
-import { type CallContext, CancelledError, type CreateFlag, type DriverCapabilities, type DriverConfigResult, DriverTimeoutError, type MachineContext, type MachineParams } from '@berth/driver-protocol';
+import {
+  type CallContext,
+  CancelledError,
+  type CreateFlag,
+  type DriverCapabilities,
+  type DriverConfigResult,
+  DriverTimeoutError,
+  type MachineContext,
+  type MachineParams,
+} from '@berth/driver-protocol';
 import { BaseDriver } from '@berth/driver-sdk';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DriverHost, type DriverSpawnEvent } from '../../../src/driver-host/index.js';

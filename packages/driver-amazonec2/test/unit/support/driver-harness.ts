@@ -1,9 +1,8 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CallContext, type DriverConfig, type MachineParams, type ProgressParams } from '@berth/driver-protocol';
-import { resolveFlagValues } from '@berth/driver-sdk';
-import { createCallContext } from '@berth/driver-sdk';
+import type { CallContext, DriverConfig, MachineParams, ProgressParams } from '@berth/driver-protocol';
+import { createCallContext, resolveFlagValues } from '@berth/driver-sdk';
 import { Ec2Simulator, type Ec2SimulatorOptions } from '@berth/test-kit';
 import { AmazonEc2Driver } from '../../../src/driver.js';
 import { AMAZONEC2_FLAGS } from '../../../src/flags.js';
