@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 printf '==> lint (biome)\n'
 npx biome ci --colors=off .
+printf '==> import rules (scripts/check-imports.mjs)\n'
+node scripts/check-imports.mjs
 printf '==> tests (vitest: unit + e2e)\n'
 report=$(mktemp)
 status=0
