@@ -7,6 +7,8 @@ printf '==> lint (biome)\n'
 npx biome ci --colors=off .
 printf '==> import rules (scripts/check-imports.mjs)\n'
 node scripts/check-imports.mjs
+printf '==> type-check the tests (tsconfig.test.json)\n'
+npx tsc -p tsconfig.test.json
 printf '==> tests (vitest: unit + e2e)\n'
 report=$(mktemp)
 status=0

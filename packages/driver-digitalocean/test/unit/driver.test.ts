@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  type Driver,
   type FlagValues,
   InvalidFlagError,
   type LogParams,
@@ -19,7 +20,8 @@ import { DigitalOceanDriver } from '../../src/driver.js';
 import { DIGITALOCEAN_FLAGS } from '../../src/flags.js';
 import { createMachineKeyPair } from '../../src/ssh-key-pair.js';
 
-const driver = new DigitalOceanDriver();
+// Called as the host does, through the protocol's Driver interface (params and call context).
+const driver: Driver = new DigitalOceanDriver();
 let sim: DigitalOceanSimulator;
 let dir: string;
 
@@ -313,13 +315,13 @@ describe('capabilities and getters', () => {
     const target = machine('web', { IPAddress: '203.0.113.7', SSHUser: 'root', SSHPort: 22, SSHKeyPath: '/k/id_rsa' });
     const params = { machine: target };
     const context = createCallContext();
-    expect(await driver.getIp(params)).toEqual({ ip: '203.0.113.7' });
-    expect(await driver.getSshHostname(params)).toEqual({ hostname: '203.0.113.7' });
-    expect(await driver.getSshPort(params)).toEqual({ port: 22 });
-    expect(await driver.getSshUsername(params)).toEqual({ username: 'root' });
-    expect(await driver.getSshKeyPath(params)).toEqual({ keyPath: '/k/id_rsa' });
+    expect(await driver.getIp(params, context)).toEqual({ ip: '203.0.113.7' });
+    expect(await driver.getSshHostname(params, context)).toEqual({ hostname: '203.0.113.7' });
+    expect(await driver.getSshPort(params, context)).toEqual({ port: 22 });
+    expect(await driver.getSshUsername(params, context)).toEqual({ username: 'root' });
+    expect(await driver.getSshKeyPath(params, context)).toEqual({ keyPath: '/k/id_rsa' });
     expect(await driver.getState(params, context)).toEqual({ state: 'None' });
-    await expect(driver.getIp({ machine: machine('new') })).rejects.toThrow('IP address is not set');
+    await expect(driver.getIp({ machine: machine('new') }, context)).rejects.toThrow('IP address is not set');
   });
 });
 

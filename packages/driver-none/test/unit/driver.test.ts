@@ -1,4 +1,5 @@
 import {
+  type Driver,
   InvalidFlagError,
   type MachineContext,
   MissingFlagError,
@@ -11,7 +12,8 @@ import { NoneDriver } from '../../src/driver.js';
 import { urlHost } from '../../src/url-host.js';
 
 const context = createCallContext();
-const driver = new NoneDriver();
+// Called as the host does, through the protocol's Driver interface (params and call context).
+const driver: Driver = new NoneDriver();
 
 /** The `Driver` object of machine legacy-none in the docker-machine 0.16.2 fixture store (key order kept). */
 const LEGACY_NONE_DRIVER_CONFIG = {

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import {
+  type BerthErrorData,
   DRIVER_COOKIE_ENV,
   DRIVER_COOKIE_VALUE,
   errorFromWire,
@@ -11,12 +12,13 @@ import {
   GetStateRequest,
   InitializeRequest,
   KillRequest,
+  type MachineParams,
   NotSupportedError,
   PROTOCOL_VERSION,
   SetConfigFromFlagsRequest,
 } from '@berth/driver-protocol';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MessageConnection } from 'vscode-jsonrpc';
+import type { MessageConnection, RequestType } from 'vscode-jsonrpc';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
 
 // The built executable (run `tsc -b` first), spoken to over real pipes.
@@ -85,10 +87,11 @@ describe('berth-driver-none as a process', () => {
 
   it('sends its refusals as NotSupported errors the host can rebuild', async () => {
     const wire = await served();
-    for (const [request, message] of [
+    const refusals: [RequestType<MachineParams, unknown, BerthErrorData>, string][] = [
       [KillRequest.type, 'hosts without a driver cannot be killed'],
       [GetSshUsernameRequest.type, 'machine "legacy-none" uses the none driver, which has no SSH access'],
-    ] as const) {
+    ];
+    for (const [request, message] of refusals) {
       const error = await wire.sendRequest(request, machine({ URL: 'tcp://h:1' })).then(
         () => undefined,
         (wireError: { code: number; message: string; data?: unknown }) => errorFromWire(wireError),

@@ -59,7 +59,7 @@ export class JournalingDriver extends BaseDriver {
   }
 
   override async getState(): Promise<GetStateResult> {
-    return { state: 'running' };
+    return { state: 'Running' };
   }
 
   override async getUrl(): Promise<GetUrlResult> {
