@@ -1,4 +1,4 @@
-import { BerthContext } from '@berth/core/machine';
+import { BerthContext, driverCreateFlags } from '@berth/core/machine';
 import { type Command, Help } from '@oclif/core';
 import { driverNameFromArgv } from './create-flags.js';
 import { driverFlagsHelp } from './driver-flags.js';
@@ -15,9 +15,9 @@ export default class BerthHelp extends Help {
     const driverName = driverNameFromArgv(argv, process.env);
     const ctx = BerthContext.open();
     try {
-      const driver = await ctx.drivers.get(driverName);
+      const flags = await driverCreateFlags(ctx, driverName);
       this.log(`DRIVER FLAGS (${driverName})`);
-      this.log(driverFlagsHelp(driver.description.createFlags));
+      this.log(driverFlagsHelp(flags));
     } catch (error) {
       this.log(`(flags of driver "${driverName}" unavailable: ${(error as Error).message})`);
     } finally {

@@ -1,6 +1,5 @@
-import { type BerthContext, checkConnection, machineParams, type OpenMachine, openMachine } from '@berth/core/machine';
+import { type BerthContext, checkConnection, type OpenMachine, openMachine, urlOf } from '@berth/core/machine';
 import type { MachineRecord } from '@berth/core/store';
-import type { MachineParams } from '@berth/driver-protocol';
 import { type EnvSetInput, machineTlsPaths, renderConfigFlags, renderEnvSet } from './render/index.js';
 
 /**
@@ -10,7 +9,6 @@ import { type EnvSetInput, machineTlsPaths, renderConfigFlags, renderEnvSet } fr
 
 /** A machine opened with its Docker URL, the engine's TLS checked there as docker-machine did. */
 export interface CheckedMachine extends OpenMachine {
-  params: MachineParams;
   url: string;
 }
 
@@ -25,10 +23,9 @@ export async function openCheckedMachine(
 ): Promise<CheckedMachine> {
   const opened = await openMachine(ctx, name);
   beforeUrl?.(opened.record);
-  const params = machineParams(ctx.store, opened.record);
-  const { url } = await opened.driver.getUrl(params);
+  const url = await urlOf(ctx, opened);
   await checkConnection(opened.record, url);
-  return { ...opened, params, url };
+  return { ...opened, url };
 }
 
 /** `env`'s lines for `machine` in `shell`, ending with the hint of how to evaluate them. */

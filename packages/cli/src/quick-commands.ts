@@ -1,4 +1,4 @@
-import { BerthContext, machineParams, openMachine } from '@berth/core/machine';
+import { BerthContext, machineIp, machineUrl } from '@berth/core/machine';
 import { isBerthError } from '@berth/driver-protocol';
 import { berthExitCode, connectionErrorPrefix, writeBerthError } from './berth-error-output.js';
 import { berthContextOptions, isDebugMode } from './context-options.js';
@@ -55,9 +55,7 @@ export async function answerQuickly(argv: readonly string[]): Promise<boolean> {
           ? machineEnvText(machine, { shell, programName: PROGRAM_NAME, args: process.argv.slice(2) })
           : machineConfigText(machine);
     } else {
-      const { record, driver } = await openMachine(ctx, name);
-      const params = machineParams(ctx.store, record);
-      output = command === 'ip' ? `${(await driver.getIp(params)).ip}\n` : `${(await driver.getUrl(params)).url}\n`;
+      output = `${command === 'ip' ? await machineIp(ctx, name) : await machineUrl(ctx, name)}\n`;
     }
   } catch (error) {
     if (!isBerthError(error)) return false;

@@ -1,3 +1,4 @@
+import { ipOf } from '@berth/core/machine';
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { connectionErrorPrefix } from '../berth-error-output.js';
@@ -57,9 +58,7 @@ export default class Env extends BerthCommand {
         this.error(render.notSwarmMasterMessage(record.name), { exit: 1 });
       }
     });
-    const noProxy = flags['no-proxy']
-      ? render.noProxyWithMachine(process.env, (await machine.driver.getIp(machine.params)).ip)
-      : undefined;
+    const noProxy = flags['no-proxy'] ? render.noProxyWithMachine(process.env, await ipOf(ctx, machine)) : undefined;
     process.stdout.write(
       machineEnvText(machine, {
         shell: detected.shell,

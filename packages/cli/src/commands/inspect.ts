@@ -1,4 +1,4 @@
-import { loadMachine } from '@berth/core/store';
+import { inspectMachine } from '@berth/core/machine';
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { machineNamesOrDefault } from '../machine-names.js';
@@ -16,8 +16,7 @@ export default class Inspect extends BerthCommand {
     const { args, flags } = await this.parse(Inspect);
     const ctx = await this.context();
     const [name] = await machineNamesOrDefault(ctx, args.name ? [args.name] : []);
-    const record = await loadMachine(ctx.store, name as string);
-    const config = await this.withSecretsRedacted(record.config);
+    const config = await inspectMachine(ctx, name as string);
     if (!flags.format) {
       process.stdout.write(render.renderInspect(config));
       return;
@@ -25,22 +24,5 @@ export default class Inspect extends BerthCommand {
     const result = render.renderInspectFormat(flags.format, config);
     process.stdout.write(result.stdout);
     if (result.error) this.error(result.error.message, { exit: 1 });
-  }
-
-  /** Driver-config keys the driver declares secret (API tokens) are never printed. */
-  private async withSecretsRedacted<T extends { DriverName: string; Driver: Record<string, unknown> }>(
-    config: T,
-  ): Promise<T> {
-    let keys: string[] = [];
-    try {
-      const driver = await (await this.context()).drivers.get(config.DriverName);
-      keys = driver.description.capabilities.secretConfigKeys ?? [];
-    } catch {
-      // An unknown driver still inspects; it declared nothing secret.
-    }
-    const driverConfig = { ...config.Driver };
-    for (const key of keys)
-      if (typeof driverConfig[key] === 'string' && driverConfig[key]) driverConfig[key] = '<redacted>';
-    return keys.length === 0 ? config : { ...config, Driver: driverConfig };
   }
 }

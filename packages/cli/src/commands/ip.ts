@@ -1,4 +1,4 @@
-import { machineParams, openMachine } from '@berth/core/machine';
+import { machineIp } from '@berth/core/machine';
 import { MachineActionCommand } from '../machine-action-command.js';
 
 export default class Ip extends MachineActionCommand {
@@ -11,9 +11,7 @@ export default class Ip extends MachineActionCommand {
     const { argv } = await this.parse(Ip);
     const ctx = await this.context();
     await this.forEachNamed(argv as string[], async (name) => {
-      const { record, driver } = await openMachine(ctx, name);
-      const { ip } = await driver.getIp(machineParams(ctx.store, record));
-      this.log(ip);
+      this.log(await machineIp(ctx, name));
     });
   }
 }

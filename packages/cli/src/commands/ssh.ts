@@ -1,4 +1,4 @@
-import { machineParams, openMachine, sshTarget } from '@berth/core/machine';
+import { openMachine, sshTarget, stateOf } from '@berth/core/machine';
 import { SshSession } from '@berth/core/ssh';
 import { BerthCommand } from '../base-command.js';
 import { machineNamesOrDefault } from '../machine-names.js';
@@ -22,10 +22,10 @@ export default class Ssh extends BerthCommand {
     const [name] = await machineNamesOrDefault(ctx, raw.slice(0, 1));
     const command = raw.slice(1);
     if (command[0] === '--') command.shift();
-    const { record, driver } = await openMachine(ctx, name as string);
-    const { state } = await driver.getState(machineParams(ctx.store, record));
-    if (state !== 'Running') this.error(`Error: Cannot run SSH command: Host "${name}" is not running`, { exit: 1 });
-    const session = await SshSession.connect(await sshTarget(ctx.store, record, driver));
+    const machine = await openMachine(ctx, name as string);
+    if ((await stateOf(ctx, machine)) !== 'Running')
+      this.error(`Error: Cannot run SSH command: Host "${name}" is not running`, { exit: 1 });
+    const session = await SshSession.connect(await sshTarget(ctx.store, machine.record, machine.driver));
     let code: number;
     try {
       code = await session.interactive(command.length > 0 ? command.join(' ') : undefined);

@@ -1,4 +1,4 @@
-import { machineParams, openMachine } from '@berth/core/machine';
+import { machineState } from '@berth/core/machine';
 import { STATE_DISPLAY_NAMES } from '@berth/driver-protocol';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
@@ -13,8 +13,7 @@ export default class Status extends BerthCommand {
     const { args } = await this.parse(Status);
     const ctx = await this.context();
     const [name] = await machineNamesOrDefault(ctx, args.name ? [args.name] : []);
-    const { record, driver } = await openMachine(ctx, name as string);
-    const { state } = await driver.getState(machineParams(ctx.store, record));
+    const state = await machineState(ctx, name as string);
     this.log(STATE_DISPLAY_NAMES[state]);
     return { state };
   }

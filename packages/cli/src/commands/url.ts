@@ -1,4 +1,4 @@
-import { machineParams, openMachine } from '@berth/core/machine';
+import { machineUrl } from '@berth/core/machine';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { machineNamesOrDefault } from '../machine-names.js';
@@ -12,8 +12,7 @@ export default class Url extends BerthCommand {
     const { args } = await this.parse(Url);
     const ctx = await this.context();
     const [name] = await machineNamesOrDefault(ctx, args.name ? [args.name] : []);
-    const { record, driver } = await openMachine(ctx, name as string);
-    const { url } = await driver.getUrl(machineParams(ctx.store, record));
+    const url = await machineUrl(ctx, name as string);
     this.log(url);
     return { url };
   }

@@ -1,6 +1,6 @@
 import { BERTH_VERSION } from '@berth/core';
 import { getEngineVersion } from '@berth/core/engine';
-import { engineTlsFor, machineParams, openMachine } from '@berth/core/machine';
+import { engineTlsFor, openMachine, urlOf } from '@berth/core/machine';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 
@@ -21,11 +21,12 @@ export default class Version extends BerthCommand {
       return { version: BERTH_VERSION };
     }
     const ctx = await this.context();
-    const { record, driver } = await openMachine(ctx, args.name);
-    const { url } = await driver.getUrl(machineParams(ctx.store, record));
+    const machine = await openMachine(ctx, args.name);
+    const url = await urlOf(ctx, machine);
     let version: string;
     try {
-      version = (await getEngineVersion({ url, tls: await engineTlsFor(record.config), timeoutMs: 20_000 })).Version;
+      version = (await getEngineVersion({ url, tls: await engineTlsFor(machine.record.config), timeoutMs: 20_000 }))
+        .Version;
     } catch {
       this.error('Unable to query docker version: Cannot connect to the docker engine endpoint', { exit: 1 });
     }

@@ -6,11 +6,11 @@ import { generateKeyPair, runCommand, type TestHost, TestSession } from '@berth/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { berth, berthOk, genericCreateArgs, snapshotTree } from './support/berth.js';
 
-const protocolEntry = fileURLToPath(import.meta.resolve('@berth/driver-protocol'));
+const sdkEntry = fileURLToPath(import.meta.resolve('@berth/driver-sdk'));
 
 /** A driver that completes the handshake, then dies in the middle of `machine/create`. */
 const CRASHING_DRIVER = `#!/usr/bin/env node
-import { BaseDriver, serve } from ${JSON.stringify(protocolEntry)};
+import { BaseDriver, serve } from ${JSON.stringify(sdkEntry)};
 class Crashy extends BaseDriver {
   name = 'crashy';
   version = '0.0.1';

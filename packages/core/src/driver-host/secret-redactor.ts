@@ -1,7 +1,7 @@
 import type { CreateFlag, FlagValues } from '@berth/driver-protocol';
 
 /** Replacement shown instead of a secret value. */
-export const REDACTED = '****';
+export const REDACTED = '<redacted>';
 
 /**
  * Remembers the values of secret create flags (`secret: true`) and blanks them out of text that

@@ -179,12 +179,17 @@ async function rollBack(ctx: BerthContext, record: MachineRecord, driver: Remote
   const notes: string[] = [];
   let remoteGone = true;
   try {
-    await driver.remove(machineParams(ctx.store, record), { timeoutMs: 10 * MINUTE });
+    // Asked of the host again: a driver that crashed during create is started afresh for this.
+    const remover = await ctx.drivers.get(driver.name);
+    await remover.remove(machineParams(ctx.store, record), { timeoutMs: 10 * MINUTE });
   } catch (removeError) {
-    remoteGone = false;
-    const reason = removeError instanceof Error ? removeError.message : String(removeError);
-    notes.push(`The ${driver.name} driver could not remove what it created for "${record.name}": ${reason}`);
-    if (isBerthError(removeError)) notes.push(...removeError.actions);
+    // A driver without a remove has nothing remote that Berth could remove later either.
+    remoteGone = isBerthError(removeError) && removeError.code === 'NotSupported';
+    if (!remoteGone) {
+      const reason = removeError instanceof Error ? removeError.message : String(removeError);
+      notes.push(`The ${driver.name} driver could not remove what it created for "${record.name}": ${reason}`);
+      if (isBerthError(removeError)) notes.push(...removeError.actions);
+    }
   }
   try {
     if (remoteGone) {

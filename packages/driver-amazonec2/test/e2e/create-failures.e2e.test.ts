@@ -239,7 +239,7 @@ describe('slow EC2: throttling, a missing IP, a cleanup that fails', () => {
     await expectNothingLeft();
   });
 
-  it('a rollback that cannot terminate the instance names it and the command that removes it', async () => {
+  it('a rollback that cannot terminate the instance names it, keeps the machine, and rm removes it later', async () => {
     sim.inject({ kind: 'no-address' });
     sim.inject({ kind: 'error', action: 'TerminateInstances', code: 'UnauthorizedOperation', status: 403, times: 20 });
     const run = await ec2Berth(createArgs(sim, 'stuck'), { store, sim, env: { BERTH_AMAZONEC2_WAIT_SECONDS: '2' } });
@@ -252,7 +252,13 @@ describe('slow EC2: throttling, a missing IP, a cleanup that fails', () => {
     expect(run.stderr).toContain(`Left behind: instance ${instance} (TerminateInstances failed: UnauthorizedOperation`);
     expect(run.stderr).toContain(`Remove it with: ${base} terminate-instances --instance-ids ${instance}`);
     expect(run.stderr).toContain(`Remove it with: ${base} delete-security-group --group-id ${group}`);
-    // The local half machine goes in any case.
+    // What is left is not lost: the machine stays, with its journal, until rm removes it.
+    expect(run.stderr).toContain('Berth kept the unfinished machine "stuck"');
+    expect(await storedMachines(store)).toEqual(['stuck']);
+    sim.clearFaults();
+    const removed = await ec2Berth(['rm', '-y', 'stuck'], { store, sim });
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(await sim.leftovers()).toEqual({ keyPairs: [], instances: [], securityGroups: [], spotRequests: [] });
     expect(await storedMachines(store)).toEqual([]);
   });
 });
