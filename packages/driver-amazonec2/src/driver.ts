@@ -21,7 +21,7 @@ import {
   type MachineState,
   type SetConfigFromFlagsParams,
 } from '@berth/driver-protocol';
-import { BaseDriver, MachineJournal } from '@berth/driver-sdk';
+import { BaseDriver, MachineJournal, sleep } from '@berth/driver-sdk';
 import { lookupUbuntuAmi } from './ami-lookup.js';
 import { awsSettings, Ec2Api } from './ec2-api.js';
 import { type Ec2Config, readEc2Config, usesPrivateAddress, writeEc2Config } from './ec2-config.js';
@@ -31,7 +31,7 @@ import { InstanceBatcher, type InstanceView } from './instance-batcher.js';
 import { launchMachine } from './launch-machine.js';
 import { chooseNetwork } from './network-choice.js';
 import { cleanupReport, removeResources } from './resource-cleanup.js';
-import { sleep, waitLimitMs } from './wait.js';
+import { waitLimitMs } from './wait.js';
 
 const STATES: Record<string, MachineState> = {
   pending: 'Starting',

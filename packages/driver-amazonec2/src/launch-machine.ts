@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import type { IpPermission, RunInstancesCommandInput, SecurityGroup } from '@aws-sdk/client-ec2';
 import { type CallContext, InvalidFlagError, isBerthError, TimeoutError } from '@berth/driver-protocol';
 import type { MachineJournal } from '@berth/driver-sdk';
+import { sleep } from '@berth/driver-sdk';
 import type { Ec2Api } from './ec2-api.js';
 import { availabilityZone, type Ec2Config, usesPrivateAddress } from './ec2-config.js';
 import { INSTANCE, KEY_PAIR, PENDING, SECURITY_GROUP, SPOT_REQUEST } from './resource-cleanup.js';
 import { berthTags, madeByBerth, userTags } from './resource-tags.js';
 import { generateSshKeyPair } from './ssh-key.js';
-import { sleep, waitLimitMs } from './wait.js';
+import { waitLimitMs } from './wait.js';
 
 export interface LaunchOptions {
   api: Ec2Api;

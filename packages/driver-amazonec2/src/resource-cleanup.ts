@@ -1,9 +1,10 @@
 import { type BerthError, isBerthError } from '@berth/driver-protocol';
 import type { JournalEntry, MachineJournal } from '@berth/driver-sdk';
+import { sleep } from '@berth/driver-sdk';
 import type { AwsSettings, Ec2Api } from './ec2-api.js';
 import type { Ec2Config } from './ec2-config.js';
 import { TAG_MACHINE_ID } from './resource-tags.js';
-import { sleep, waitLimitMs } from './wait.js';
+import { waitLimitMs } from './wait.js';
 
 // Journal kinds. A `pending:` entry is written before a call that creates something, so a call whose
 // answer never arrived (interrupted, timed out) can still be traced by tag or client token.

@@ -1,5 +1,5 @@
+import { cancelled, sleep, throwIfCancelled } from '@berth/driver-sdk';
 import { EnvHttpProxyAgent, fetch, type Headers } from 'undici';
-import { abortableSleep, cancelled, throwIfCancelled } from './abortable-sleep.js';
 import { DigitalOceanApiError } from './api-error.js';
 
 // The slice of the DigitalOcean API v2 the driver uses, with the fields it reads.
@@ -205,7 +205,7 @@ export class DigitalOceanClient {
       } catch (error) {
         const retryable = error instanceof DigitalOceanApiError && !error.timedOut;
         if (retryable && idempotent && failures < backoff.length) {
-          await abortableSleep(backoff[failures] ?? 1_000, options.signal, `retrying ${request}`);
+          await sleep(backoff[failures] ?? 1_000, options.signal, `retrying ${request}`);
           failures += 1;
           continue;
         }
@@ -216,12 +216,12 @@ export class DigitalOceanClient {
         if (waitMs <= (this.options.maxRetryAfterMs ?? MAX_RETRY_AFTER_MS)) {
           rateLimited += 1;
           this.options.onRateLimited?.(waitMs);
-          await abortableSleep(waitMs, options.signal, `waiting out the DigitalOcean rate limit (${request})`);
+          await sleep(waitMs, options.signal, `waiting out the DigitalOcean rate limit (${request})`);
           continue;
         }
       }
       if (response.status >= 500 && idempotent && failures < backoff.length) {
-        await abortableSleep(backoff[failures] ?? 1_000, options.signal, `retrying ${request}`);
+        await sleep(backoff[failures] ?? 1_000, options.signal, `retrying ${request}`);
         failures += 1;
         continue;
       }

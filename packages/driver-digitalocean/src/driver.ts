@@ -22,8 +22,16 @@ import {
   type SetConfigFromFlagsParams,
   TimeoutError,
 } from '@berth/driver-protocol';
-import { BaseDriver, baseDriverConfig, boolFlag, intFlag, MachineJournal, stringFlag } from '@berth/driver-sdk';
-import { abortableSleep, throwIfCancelled } from './abortable-sleep.js';
+import {
+  BaseDriver,
+  baseDriverConfig,
+  boolFlag,
+  intFlag,
+  MachineJournal,
+  sleep,
+  stringFlag,
+  throwIfCancelled,
+} from '@berth/driver-sdk';
 import { closeApiConnections, DigitalOceanClient, type Droplet, type PowerAction } from './api-client.js';
 import { DigitalOceanApiError } from './api-error.js';
 import { berthErrorFor } from './berth-error-for.js';
@@ -308,7 +316,7 @@ export class DigitalOceanDriver extends BaseDriver {
           },
         );
       }
-      await abortableSleep(POLL_MS, signal, 'waiting for the droplet to get an IP address');
+      await sleep(POLL_MS, signal, 'waiting for the droplet to get an IP address');
     }
   }
 
@@ -428,7 +436,7 @@ export class DigitalOceanDriver extends BaseDriver {
           { actions: [`Look at droplet ${id} in the DigitalOcean control panel, then retry.`] },
         );
       }
-      await abortableSleep(POLL_MS, signal, `waiting for the ${type} action of droplet ${id}`);
+      await sleep(POLL_MS, signal, `waiting for the ${type} action of droplet ${id}`);
       const actionId = action.id;
       action = await api(() => client.action(id, actionId, signal), `could not read action ${actionId}`);
     }

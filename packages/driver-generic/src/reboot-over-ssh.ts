@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { TimeoutError } from '@berth/driver-protocol';
-import { type SshConnectOptions, waitForSsh } from '@berth/driver-sdk/ssh';
+import { sleep } from '@berth/driver-sdk';
+import { RemoteCommandError, type SshConnectOptions, waitForSsh } from '@berth/driver-sdk/ssh';
 
 // The kernel's boot id changes on every boot of a VM; in a container it is the host's, but PID 1's
 // start time changes instead. Either one differing means the machine really went down and up.
@@ -25,7 +26,7 @@ export async function rebootOverSsh(options: RebootOptions): Promise<void> {
     before = (await first.runChecked(BOOT_MARKER)).trim();
     const result = await first.run('shutdown -r now', { sudo: true, timeoutMs: 30_000 }).catch(() => undefined);
     if (result && result.code !== null && result.code !== 0) {
-      throw new Error(`"sudo shutdown -r now" failed (exit ${result.code}): ${result.stderr.trim()}`);
+      throw new RemoteCommandError('sudo shutdown -r now', options.ssh.host, result.code, result.stderr.trim());
     }
   } finally {
     first.close();
@@ -47,7 +48,7 @@ export async function rebootOverSsh(options: RebootOptions): Promise<void> {
     } catch (error) {
       if (options.signal.aborted) throw error;
     }
-    await new Promise((r) => setTimeout(r, 1_000));
+    await sleep(1_000, options.signal, 'waiting for the machine to come back up');
   }
   throw new TimeoutError(
     `${options.ssh.host} did not come back over SSH within ${Math.round(options.timeoutMs / 1000)} s of the reboot`,

@@ -34,6 +34,7 @@ export const ERROR_CODES = {
   InvalidLsFilter: 'A `ls --filter` expression cannot be used.',
   TemplateParse: 'A `--format` template cannot be parsed.',
   TemplateExec: 'A `--format` template failed while rendering.',
+  RemoteCommandFailed: 'A command Berth or a driver ran on the machine over SSH exited with an error.',
   CopyFailed: 'Copying files between this machine and a machine (scp) failed.',
 } as const satisfies Record<string, string>;
 

@@ -1,3 +1,4 @@
+export { cancelled, sleep, throwIfCancelled } from './abortable-sleep.js';
 export { BaseDriver } from './base-driver.js';
 export { type BaseDriverConfig, baseDriverConfig, composeDriverConfig } from './base-driver-config.js';
 export { type CallContextOptions, createCallContext } from './call-context.js';

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { type MachineState, TimeoutError } from '@berth/driver-protocol';
 import type { RemoteDriver } from '../driver-host/remote-driver.js';
 import type { MachineRecord } from '../store/load-machine.js';
@@ -19,7 +20,11 @@ export async function waitForState(
     signal?.throwIfAborted();
     last = (await driver.getState(machineParams(store, record), { signal })).state;
     if (last === target) return;
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Abortable, and an abort ends the wait with the reason the caller gave (as between polls).
+    await delay(1_000, undefined, signal ? { signal } : {}).catch((error: unknown) => {
+      signal?.throwIfAborted();
+      throw error;
+    });
   }
   throw new TimeoutError(
     `Machine "${record.name}" did not reach state ${target} within ${Math.round(timeoutMs / 1000)} s (last state: ${last || 'None'})`,

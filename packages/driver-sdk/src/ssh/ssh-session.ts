@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { BerthError } from '@berth/driver-protocol';
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 import { fingerprint, pinKey, readPinnedKey } from './known-hosts.js';
 import { shellQuote } from './shell-quote.js';
@@ -248,14 +249,20 @@ export class SshSession {
 }
 
 /** A remote command exited non-zero. */
-export class RemoteCommandError extends Error {
+/** A command run over SSH exited non-zero (`runChecked`). */
+export class RemoteCommandError extends BerthError {
+  override readonly code = 'RemoteCommandFailed' as const;
+
   constructor(
     readonly command: string,
     readonly host: string,
-    readonly exitCode: number | null,
+    /** The remote command's exit status (null: killed by a signal); not berth's own exit code. */
+    readonly status: number | null,
     readonly output: string,
   ) {
-    super(`"${command}" on ${host} exited ${exitCode ?? 'by a signal'}${output ? `: ${output}` : ''}`);
+    super(`"${command}" on ${host} exited ${status ?? 'by a signal'}${output ? `: ${output}` : ''}`, {
+      data: { command, host, status },
+    });
     this.name = 'RemoteCommandError';
   }
 }
