@@ -39,4 +39,12 @@ await build({
 // command classes at each start (about 10 ms). Made from the bundle just built, never kept stale.
 const plugin = new Plugin({ root: cli, type: 'core', ignoreManifest: true, errorOnManifestCreate: true });
 await plugin.load();
+// oclif's manifest leaves out multipleNonGreedy, which says whether a repeatable option takes the
+// arguments after its value as more values; berth's early command-line reader needs it.
+for (const [id, command] of Object.entries(plugin.manifest.commands)) {
+  const loaded = await plugin.findCommand(id, { must: true });
+  for (const [name, flag] of Object.entries(loaded.flags ?? {})) {
+    if (flag.multipleNonGreedy && command.flags[name]) command.flags[name].multipleNonGreedy = true;
+  }
+}
 await writeFile(`${cli}oclif.manifest.json`, `${JSON.stringify(plugin.manifest, null, 2)}\n`);

@@ -1,4 +1,5 @@
 import { Flags } from '@oclif/core';
+import { commandSpec, type FlagSpec, flagInputs, tokenize } from './command-line/index.js';
 
 /**
  * The create flags every driver shares, with docker-machine's names, defaults
@@ -70,13 +71,12 @@ export const SHARED_CREATE_FLAGS = {
   'tls-san': Flags.string({ summary: 'Support extra SANs for TLS certs', multiple: true, multipleNonGreedy: true }),
 };
 
-/** The driver's name as docker-machine scraped it from raw argv before the real parse. */
+/** The driver's name, read from argv before the real parse (which needs the driver's own flags). */
 export function driverNameFromArgv(argv: readonly string[], env: NodeJS.ProcessEnv): string {
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    if (arg === '-d' || arg === '--driver') return argv[i + 1] ?? '';
-    if (arg.startsWith('-d=')) return arg.slice(3);
-    if (arg.startsWith('--driver=')) return arg.slice(9);
-  }
-  return env.MACHINE_DRIVER || 'virtualbox';
+  const read = tokenize(argv, commandSpec('create')?.flags ?? { driver: DRIVER_FLAG });
+  if (read.fault?.flag === 'driver' && read.fault.kind === 'missing-value') return '';
+  return flagInputs(read, 'driver')[0] ?? (env.MACHINE_DRIVER || 'virtualbox');
 }
+
+/** `--driver`/`-d` as the reader needs it, for when there is no manifest (sources run unbuilt). */
+const DRIVER_FLAG: FlagSpec = { name: 'driver', char: 'd', type: 'option' };

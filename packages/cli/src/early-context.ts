@@ -1,5 +1,6 @@
 import { BerthContext } from '@berth/core/machine';
 import { listMachines, loadMachine, type MachineListEntry } from '@berth/core/store';
+import { argumentsOf, asksForHelp, commandSpec, flagInputs, type Tokenized, tokenize } from './command-line/index.js';
 import { berthContextOptions } from './context-options.js';
 
 /**
@@ -11,35 +12,33 @@ import { berthContextOptions } from './context-options.js';
  * in berth's process and start nothing here. Still one driver process per driver per command.
  */
 
-/** Commands that read one machine (the first argument, else `default`), with their flags that take a value. */
-const MACHINE_COMMANDS: Readonly<Record<string, readonly string[]>> = {
-  config: [],
-  env: ['--shell'],
-  inspect: ['-f', '--format'],
-  ip: [],
-  ssh: [],
-  status: [],
-  url: [],
-  version: [],
-};
+/** Commands about one machine: the first argument, else `default` (`version` alone is Berth's version). */
+const MACHINE_COMMANDS: ReadonlySet<string> = new Set([
+  'config',
+  'env',
+  'inspect',
+  'ip',
+  'ssh',
+  'status',
+  'url',
+  'version',
+]);
 
-const isHelp = (arg: string) => ['-h', '--help', '-help'].includes(arg);
+/** argv after the command, read with the command's flags; undefined for help or what oclif will refuse. */
+function readCommand(command: string, rest: readonly string[]): Tokenized | undefined {
+  const spec = commandSpec(command);
+  if (spec === undefined || asksForHelp(rest)) return undefined;
+  const read = tokenize(rest, spec.flags);
+  return read.fault === undefined ? read : undefined;
+}
 
 /** The machine `argv` (command first, global flags removed) is about, if it is one of those commands. */
 export function earlyMachineName(argv: readonly string[]): string | undefined {
   const [command, ...rest] = argv;
-  const valueFlags = command === undefined ? undefined : MACHINE_COMMANDS[command];
-  if (valueFlags === undefined) return undefined;
-  for (let index = 0; index < rest.length; index += 1) {
-    const arg = rest[index] as string;
-    if (arg === '--') return rest[index + 1];
-    if (isHelp(arg)) return undefined;
-    if (command === 'env' && (arg === '-u' || arg === '--unset')) return undefined;
-    if (!arg.startsWith('-') || arg === '-') return arg;
-    if (valueFlags.includes(arg)) index += 1;
-  }
-  // `version` alone prints Berth's version; the others act on `default`.
-  return command === 'version' ? undefined : 'default';
+  if (command === undefined || !MACHINE_COMMANDS.has(command)) return undefined;
+  const read = readCommand(command, rest);
+  if (read === undefined || flagInputs(read, 'unset').length > 0) return undefined;
+  return argumentsOf(read)[0] ?? (command === 'version' ? undefined : 'default');
 }
 
 /**
@@ -48,8 +47,8 @@ export function earlyMachineName(argv: readonly string[]): string | undefined {
  */
 export function isEarlyLs(argv: readonly string[]): boolean {
   const [command, ...rest] = argv;
-  const skip = (arg: string) => isHelp(arg) || /^(-q|--quiet|--filter)(=|$)/.test(arg);
-  return command === 'ls' && !rest.some(skip);
+  const read = command === 'ls' ? readCommand(command, rest) : undefined;
+  return read !== undefined && flagInputs(read, 'quiet').length === 0 && flagInputs(read, 'filter').length === 0;
 }
 
 let early: Promise<BerthContext | undefined> | undefined;

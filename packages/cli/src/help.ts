@@ -8,11 +8,18 @@ import { driverFlagsHelp } from './driver-flags.js';
  * only the driver process can tell (they are not static flags of the command).
  */
 export default class BerthHelp extends Help {
+  /** What help was asked with, command first (`create -d generic --help`). */
+  private helpArgv: readonly string[] = [];
+
+  override async showHelp(argv: string[]): Promise<void> {
+    this.helpArgv = argv;
+    await super.showHelp(argv);
+  }
+
   override async showCommandHelp(command: Command.Loadable): Promise<void> {
     await super.showCommandHelp(command);
     if (command.id !== 'create') return;
-    const argv = process.argv.slice(process.argv.indexOf('create') + 1);
-    const driverName = driverNameFromArgv(argv, process.env);
+    const driverName = driverNameFromArgv(this.helpArgv.slice(1), process.env);
     const ctx = BerthContext.open();
     try {
       const flags = await driverCreateFlags(ctx, driverName);

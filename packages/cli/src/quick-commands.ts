@@ -1,6 +1,7 @@
 import { BerthContext, machineIp, machineUrl } from '@berth/core/machine';
 import { isBerthError } from '@berth/driver-protocol';
 import { berthExitCode, connectionErrorPrefix, writeBerthError } from './berth-error-output.js';
+import { argumentsOf, commandSpec, tokenize } from './command-line/index.js';
 import { berthContextOptions, isDebugMode } from './context-options.js';
 import { machineNamesOrDefault } from './machine-names.js';
 import { machineConfigText, machineEnvText, openCheckedMachine } from './machine-output.js';
@@ -19,12 +20,20 @@ import { detectShell } from './render/index.js';
  * start; these commands only read, so running one again is harmless.
  */
 
-/** Whether `argv` (command first, global flags removed) is one of the quick forms. */
+const QUICK_COMMANDS: ReadonlySet<string> = new Set(['env', 'config', 'url', 'ip']);
+
+/** Whether `argv` (command first, global flags removed) is one of the quick forms: no flags, one machine at most. */
 export function isQuickForm(argv: readonly string[]): boolean {
   const [command, ...rest] = argv;
-  if (rest.length > 1 || rest.some((arg) => arg.startsWith('-'))) return false;
-  if (command === 'ip') return rest.length === 1;
-  return command === 'env' || command === 'config' || command === 'url';
+  const spec = command !== undefined && QUICK_COMMANDS.has(command) ? commandSpec(command) : undefined;
+  if (spec === undefined) return false;
+  const read = tokenize(rest, spec.flags);
+  if (read.fault || read.dashdash || read.unknownFlags.length > 0) return false;
+  if (read.tokens.some((token) => token.type === 'flag')) return false;
+  const names = argumentsOf(read);
+  // `-` and negative numbers read as arguments; not names a quick answer is worth risking on.
+  if (names.some((name) => name.startsWith('-'))) return false;
+  return command === 'ip' ? names.length === 1 : names.length <= 1;
 }
 
 /** The program name in `env`'s hint: oclif's `config.bin`, as package.json states it. */

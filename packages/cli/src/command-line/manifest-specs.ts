@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import type { FlagSpec, FlagSpecs } from './flag-spec.js';
+
+/**
+ * Every command's flags as oclif.manifest.json states them. The build writes that file from the
+ * command classes (scripts/bundle.mjs), so the early reader and oclif cannot disagree about which
+ * flags take a value; reading it costs well under a millisecond at start-up.
+ */
+
+export interface CommandSpec {
+  id: string;
+  flags: FlagSpecs;
+}
+
+interface ManifestFile {
+  commands: Record<string, { id: string; flags: Record<string, FlagSpec> }>;
+}
+
+// The package root, seen from src/command-line or dist/command-line (tests, tsc output), from
+// dist/bundle/berth.js (what bin/run.js loads) or from one of the bundle's chunks.
+const MANIFEST_CANDIDATES = ['../../oclif.manifest.json', '../../../oclif.manifest.json'];
+
+let loaded: Map<string, CommandSpec> | undefined;
+
+function readManifest(): Map<string, CommandSpec> {
+  for (const candidate of MANIFEST_CANDIDATES) {
+    let text: string;
+    try {
+      text = readFileSync(new URL(candidate, import.meta.url), 'utf8');
+    } catch {
+      continue;
+    }
+    const manifest = JSON.parse(text) as ManifestFile;
+    return new Map(
+      Object.values(manifest.commands).map((command) => [command.id, { id: command.id, flags: command.flags }]),
+    );
+  }
+  // No build yet (sources run directly): nothing is read early, and oclif does all the reading.
+  return new Map();
+}
+
+/** The flags of command `id`, or undefined if the manifest has no such command (or there is no manifest). */
+export function commandSpec(id: string | undefined): CommandSpec | undefined {
+  if (id === undefined) return undefined;
+  loaded ??= readManifest();
+  return loaded.get(id);
+}
