@@ -1,8 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { BerthContextOptions } from '@berth/core/machine';
-import { inProcessDrivers } from './builtin-drivers.js';
+import { builtinDrivers } from './builtin-drivers.js';
 
 /** MACHINE_DEBUG, as docker-machine reads it. */
 export function isDebugMode(): boolean {
@@ -11,17 +8,13 @@ export function isDebugMode(): boolean {
 
 /**
  * How every berth command opens its context: built-in drivers run in berth's process (unless
- * BERTH_ISOLATE_DRIVERS=1; their executables are found in the CLI's and the workspace's
- * `node_modules/.bin`); driver stderr shows only with --debug; driver warnings and errors
+ * BERTH_ISOLATE_DRIVERS=1; see builtin-drivers.ts); driver stderr shows only with --debug; driver warnings and errors
  * always show; progress lines go through `log` (a command's own `this.log`).
  */
 export function berthContextOptions(log: (line: string) => void): BerthContextOptions {
-  const root = cliPackageRoot();
-  const bin = (relative: string) => join(root, relative);
   return {
     driverHost: {
-      searchDirs: [bin('node_modules/.bin'), bin('../../node_modules/.bin')],
-      inProcess: inProcessDrivers(),
+      builtins: builtinDrivers(),
       onStderr: (event) => {
         if (isDebugMode()) process.stderr.write(`(${event.driver}) ${event.line}\n`);
       },
@@ -33,17 +26,4 @@ export function berthContextOptions(log: (line: string) => void): BerthContextOp
       onProgress: (event) => log(`(${event.machine || event.driver}) ${event.message}`),
     },
   };
-}
-
-/** The CLI package's directory, found upwards from this module (compiled or bundled, it sits deeper). */
-function cliPackageRoot(): string {
-  const start = dirname(fileURLToPath(import.meta.url));
-  for (let dir = start; ; dir = dirname(dir)) {
-    try {
-      if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name === '@berth/cli') return dir;
-    } catch {
-      // No package.json here: keep going up.
-    }
-    if (dirname(dir) === dir) return start;
-  }
 }

@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import type { IpPermission, RunInstancesCommandInput, SecurityGroup } from '@aws-sdk/client-ec2';
 import { type CallContext, InvalidFlagError, isBerthError, TimeoutError } from '@berth/driver-protocol';
 import type { MachineJournal } from '@berth/driver-sdk';
-import { sleep } from '@berth/driver-sdk';
+import { createMachineKeyPair, sleep } from '@berth/driver-sdk';
 import type { Ec2Api } from './ec2-api.js';
 import { availabilityZone, type Ec2Config, usesPrivateAddress } from './ec2-config.js';
 import { INSTANCE, KEY_PAIR, PENDING, SECURITY_GROUP, SPOT_REQUEST } from './resource-cleanup.js';
 import { berthTags, madeByBerth, userTags } from './resource-tags.js';
-import { generateSshKeyPair } from './ssh-key.js';
 import { waitLimitMs } from './wait.js';
 
 export interface LaunchOptions {
@@ -42,10 +41,7 @@ async function prepareSshKey(config: Ec2Config, machineDir: string, machineName:
     await writeFile(`${privatePath}.pub`, `${publicKey}\n`, { mode: 0o644 });
     return publicKey;
   }
-  const pair = await generateSshKeyPair(`berth-${machineName}`);
-  await writeFile(privatePath, pair.privateKey, { mode: 0o600 });
-  await writeFile(`${privatePath}.pub`, `${pair.publicKey}\n`, { mode: 0o644 });
-  return pair.publicKey;
+  return (await createMachineKeyPair(machineDir, `berth-${machineName}`, 3072)).publicKey;
 }
 
 /** The ports the machine needs open: SSH, Docker's TLS port, a Swarm master's port, `--amazonec2-open-port`. */

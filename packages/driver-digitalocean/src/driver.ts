@@ -26,6 +26,7 @@ import {
   BaseDriver,
   baseDriverConfig,
   boolFlag,
+  createMachineKeyPair,
   intFlag,
   MachineJournal,
   sleep,
@@ -37,7 +38,6 @@ import { DigitalOceanApiError } from './api-error.js';
 import { berthErrorFor } from './berth-error-for.js';
 import { type DigitalOceanOwnConfig, readOwnConfig, splitTags, writeConfig } from './digitalocean-config.js';
 import { DIGITALOCEAN_FLAGS } from './flags.js';
-import { createMachineKeyPair } from './ssh-key-pair.js';
 
 const VERSION = '0.1.0';
 const ENGINE_PORT = 2376;

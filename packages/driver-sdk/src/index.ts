@@ -7,4 +7,11 @@ export { JOURNAL_FILE, type JournalEntry, MachineJournal } from './journal.js';
 export { type FlagSources, resolveFlagValues } from './resolve-flag-values.js';
 export { serve } from './serve.js';
 export { type ServedConnection, serveConnection } from './serve-connection.js';
+export {
+  createMachineKeyPair,
+  generateSshKeyPair,
+  type MachineKeyPair,
+  type SshKeyPair,
+  writeMachineKeyPair,
+} from './ssh-key-pair.js';
 export { openSshRsaPublicKey } from './ssh-public-key.js';

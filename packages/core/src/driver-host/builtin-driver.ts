@@ -1,6 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { Driver } from '@berth/driver-protocol';
+
+/**
+ * The drivers shipped with the program that hosts them, the one place they are named (the CLI
+ * passes its own). Served inside the host's process; run as their executables when `isolate` is
+ * set, as third-party drivers always are.
+ */
+export interface BuiltinDrivers {
+  /** Makes each driver, by name, to serve it in this process. */
+  drivers: Readonly<Record<string, () => Promise<Driver>>>;
+  /**
+   * The package that depends on them (a file URL or path inside it): their executables are
+   * resolved from there, so nothing relies on how npm hoisted them. Without it they run only in process.
+   */
+  resolveFrom?: string | URL;
+  /** Run them as processes (BERTH_ISOLATE_DRIVERS=1). */
+  isolate?: boolean;
+}
 
 /** npm package that holds the built-in driver `name`. */
 export function builtinPackageName(name: string): string {

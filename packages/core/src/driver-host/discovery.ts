@@ -2,10 +2,10 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DriverNotFoundError } from '@berth/driver-protocol';
-import { builtinPackageName, resolveBuiltinDriver } from './builtin-driver.js';
+import { type BuiltinDrivers, builtinPackageName, resolveBuiltinDriver } from './builtin-driver.js';
 
 /** Where a driver executable was found. */
-export type DriverSource = 'builtin' | 'search-dir' | 'BERTH_DRIVERS_PATH' | 'store-plugins' | 'PATH';
+export type DriverSource = 'builtin' | 'BERTH_DRIVERS_PATH' | 'store-plugins' | 'PATH';
 
 /** A driver executable and how to start it. */
 export interface DriverExecutable {
@@ -24,10 +24,8 @@ export interface DiscoveryOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Store path; `<store>/plugins` is searched. */
   storePath?: string;
-  /** Extra directories searched right after the built-in packages, e.g. the CLI's `node_modules/.bin`. */
-  searchDirs?: readonly string[];
-  /** Where built-in driver packages are resolved from. Default: this module. */
-  resolveFrom?: string | URL;
+  /** The host's built-in drivers: their packages are searched first. */
+  builtins?: BuiltinDrivers;
 }
 
 /** Environment variable with extra directories to search for drivers (path-list syntax, like PATH). */
@@ -80,7 +78,6 @@ function searchGroups(options: DiscoveryOptions): SearchGroup[] {
   const env = options.env ?? process.env;
   const driversPath = splitPathList(env[DRIVERS_PATH_ENV]);
   const groups: SearchGroup[] = [
-    { source: 'search-dir', label: '', dirs: [...(options.searchDirs ?? [])] },
     {
       source: 'BERTH_DRIVERS_PATH',
       label: `${DRIVERS_PATH_ENV} (${driversPath.length === 0 ? 'not set' : driversPath.join(path.delimiter)})`,
@@ -110,23 +107,27 @@ function notFound(name: string, searched: string[], notExecutable: string[]): Dr
 }
 
 /**
- * Finds driver `name`, searching in order: the built-in package `@berth/driver-<name>` (its
- * `berth-driver-<name>` bin), `searchDirs`, `BERTH_DRIVERS_PATH`, `<store>/plugins`, then `PATH`.
+ * Finds driver `name`, searching in order: if it is one of the host's built-ins, its package
+ * `@berth/driver-<name>` (the `berth-driver-<name>` bin); then `BERTH_DRIVERS_PATH`, `<store>/plugins`, `PATH`.
  * The first executable file named `berth-driver-<name>` wins. Throws DriverNotFoundError with Docker
  * Machine's wording plus every place searched and any match that is not executable.
  */
 export async function findDriverExecutable(name: string, options: DiscoveryOptions = {}): Promise<DriverExecutable> {
   const builtinLabel = `the built-in package ${builtinPackageName(name)}`;
-  if (!DRIVER_NAME.test(name)) throw notFound(name, [builtinLabel], []);
-  const builtin = await resolveBuiltinDriver(name, options.resolveFrom ?? import.meta.url);
-  if (builtin !== undefined && (await probe(builtin)) !== 'missing') {
-    return { name, path: builtin, source: 'builtin', command: process.execPath, args: [builtin] };
+  if (!DRIVER_NAME.test(name)) throw notFound(name, [], []);
+  const { builtins } = options;
+  const isBuiltin = builtins !== undefined && Object.hasOwn(builtins.drivers, name);
+  const searched: string[] = [];
+  if (isBuiltin && builtins.resolveFrom !== undefined) {
+    const builtin = await resolveBuiltinDriver(name, builtins.resolveFrom);
+    if (builtin !== undefined && (await probe(builtin)) !== 'missing') {
+      return { name, path: builtin, source: 'builtin', command: process.execPath, args: [builtin] };
+    }
+    searched.push(builtinLabel);
   }
-  const searched = [builtinLabel];
   const notExecutable: string[] = [];
   for (const group of searchGroups(options)) {
-    if (group.dirs.length === 0 && group.source === 'search-dir') continue;
-    searched.push(group.label === '' ? group.dirs.join(path.delimiter) : group.label);
+    searched.push(group.label);
     for (const dir of group.dirs) {
       for (const fileName of candidateNames(name)) {
         const file = path.resolve(dir, fileName);

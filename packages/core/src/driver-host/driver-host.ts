@@ -9,6 +9,7 @@ import {
   type ProgressParams,
 } from '@berth/driver-protocol';
 import { BERTH_VERSION } from '../version.js';
+import type { BuiltinDrivers } from './builtin-driver.js';
 import { type DriverExecutable, findDriverExecutable } from './discovery.js';
 import type { DriverEndpoint } from './driver-endpoint.js';
 import { DriverProcess } from './driver-process.js';
@@ -45,7 +46,7 @@ export interface DriverLogEvent extends LogParams {
   driver: string;
 }
 
-/** A `$/progress` line, with the driver it came from. */
+/** A progress line (`driver/progress`, or `$/progress` from a 1.0/1.1 driver), with the driver it came from. */
 export interface DriverProgressEvent extends ProgressParams {
   driver: string;
 }
@@ -66,8 +67,6 @@ export interface DriverSpawnEvent {
 export interface DriverHostOptions {
   /** Store path: `<store>/plugins` is searched for drivers. */
   storePath?: string;
-  /** Extra directories searched right after the built-in packages (e.g. the CLI's `node_modules/.bin`). */
-  searchDirs?: readonly string[];
   /** Environment for discovery and for the driver processes. Default: `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
   /** Sent in `driver/initialize`. Defaults: `berth` and Berth's version. */
@@ -87,11 +86,11 @@ export interface DriverHostOptions {
   onStderr?: (event: DriverStderrEvent) => void;
   onSpawn?: (event: DriverSpawnEvent) => void;
   /**
-   * Drivers served inside this process rather than started as executables, by name: each makes its
-   * Driver (e.g. a dynamic import of a built-in driver package). The session still speaks JSON-RPC
+   * The host's own drivers, served inside this process rather than started as executables (each
+   * makes its Driver, e.g. by a dynamic import of its package). The session still speaks JSON-RPC
    * frames to it, so it behaves as its executable would; it just skips a Node start-up.
    */
-  inProcess?: Readonly<Record<string, () => Promise<Driver>>>;
+  builtins?: BuiltinDrivers;
 }
 
 function writeStderr(prefix: string, text: string): void {
@@ -136,7 +135,7 @@ export class DriverHost {
     return findDriverExecutable(name, {
       env: this.options.env ?? process.env,
       storePath: this.options.storePath,
-      searchDirs: this.options.searchDirs,
+      builtins: this.options.builtins,
     });
   }
 
@@ -175,11 +174,14 @@ export class DriverHost {
     if (this.pool.get(name)?.slot === slot) this.pool.delete(name);
   }
 
-  /** Serves driver `name` in this process if it is one of `inProcess`, else starts its executable. */
+  /** Serves driver `name` in this process if it is a built-in (and not isolated), else starts its executable. */
   private async open(name: string, redactor: SecretRedactor): Promise<DriverEndpoint> {
     const { options } = this;
+    const builtins = options.builtins;
     const make =
-      options.inProcess !== undefined && Object.hasOwn(options.inProcess, name) ? options.inProcess[name] : undefined;
+      builtins !== undefined && !builtins.isolate && Object.hasOwn(builtins.drivers, name)
+        ? builtins.drivers[name]
+        : undefined;
     if (make !== undefined) return new InProcessDriver(await make());
     const executable = await this.locate(name);
     const child = await DriverProcess.start({

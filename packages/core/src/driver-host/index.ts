@@ -1,4 +1,5 @@
 export { type FlagSources, resolveFlagValues } from '@berth/driver-sdk';
+export type { BuiltinDrivers } from './builtin-driver.js';
 export {
   type DiscoveryOptions,
   DRIVERS_PATH_ENV,

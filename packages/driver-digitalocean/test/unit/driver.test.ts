@@ -13,12 +13,11 @@ import {
   MissingFlagError,
   type ProgressParams,
 } from '@berth/driver-protocol';
-import { createCallContext, MachineJournal, resolveFlagValues } from '@berth/driver-sdk';
+import { createCallContext, createMachineKeyPair, MachineJournal, resolveFlagValues } from '@berth/driver-sdk';
 import { DigitalOceanSimulator } from '@berth/test-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DigitalOceanDriver } from '../../src/driver.js';
 import { DIGITALOCEAN_FLAGS } from '../../src/flags.js';
-import { createMachineKeyPair } from '../../src/ssh-key-pair.js';
 
 // Called as the host does, through the protocol's Driver interface (params and call context).
 const driver: Driver = new DigitalOceanDriver();

@@ -1,6 +1,7 @@
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { NoneDriver } from '@berth/driver-none';
 import { DriverNotFoundError } from '@berth/driver-protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findDriverExecutable } from '../../../src/driver-host/index.js';
@@ -29,19 +30,27 @@ async function notFound(
 }
 
 describe('findDriverExecutable', () => {
+  // The host names its built-ins; their packages resolve from the package that depends on them (here, this test's).
+  const builtins = { drivers: { none: async () => new NoneDriver() }, resolveFrom: import.meta.url };
+
   it('finds a built-in driver through its package bin and starts it with Node', async () => {
-    const found = await findDriverExecutable('none', { env: { PATH: '' } });
+    const found = await findDriverExecutable('none', { env: { PATH: '' }, builtins });
     expect(found.source).toBe('builtin');
     expect(found.path).toMatch(/driver-none[/\\]bin[/\\]berth-driver-none\.js$/);
     expect(found.command).toBe(process.execPath);
     expect(found.args).toEqual([found.path]);
   });
 
-  it('searches extra dirs, then BERTH_DRIVERS_PATH, then <store>/plugins, then PATH', async () => {
-    const dirs = ['extra', 'drivers-a', 'drivers-b', 'store/plugins', 'bin'].map((dir) => path.join(root, dir));
-    const [extra, driversA, driversB, plugins, bin] = dirs as [string, string, string, string, string];
+  it('takes a package @berth/driver-<name> only for a driver the host names as built-in', async () => {
+    const error = await notFound('none', { env: { PATH: '' } });
+    expect(error.actions[0]).toBe('Berth looked for berth-driver-none in: BERTH_DRIVERS_PATH (not set); PATH ().');
+  });
+
+  it('searches BERTH_DRIVERS_PATH, then <store>/plugins, then PATH', async () => {
+    const dirs = ['drivers-a', 'drivers-b', 'store/plugins', 'bin'].map((dir) => path.join(root, dir));
+    const [driversA, driversB, plugins, bin] = dirs as [string, string, string, string];
     const env = { BERTH_DRIVERS_PATH: [driversA, driversB].join(path.delimiter), PATH: bin };
-    const options = { env, storePath: path.join(root, 'store'), searchDirs: [extra] };
+    const options = { env, storePath: path.join(root, 'store') };
     await executable(bin, 'kvm');
     expect(await findDriverExecutable('kvm', options)).toMatchObject({
       source: 'PATH',
@@ -55,12 +64,9 @@ describe('findDriverExecutable', () => {
       path: path.join(driversB, 'berth-driver-kvm'),
     });
     await executable(driversA, 'kvm');
-    expect((await findDriverExecutable('kvm', options)).path).toBe(path.join(driversA, 'berth-driver-kvm'));
-    const file = await executable(extra, 'kvm');
     expect(await findDriverExecutable('kvm', options)).toMatchObject({
-      source: 'search-dir',
-      path: file,
-      command: file,
+      path: path.join(driversA, 'berth-driver-kvm'),
+      command: path.join(driversA, 'berth-driver-kvm'),
       args: [],
     });
   });
@@ -74,7 +80,7 @@ describe('findDriverExecutable', () => {
       'Driver "nosuchdriver" not found. Do you have the plugin binary "berth-driver-nosuchdriver" accessible in your PATH?',
     );
     expect(error.actions).toEqual([
-      `Berth looked for berth-driver-nosuchdriver in: the built-in package @berth/driver-nosuchdriver; BERTH_DRIVERS_PATH (not set); /home/u/.docker/machine/plugins; PATH (/opt/a${path.delimiter}/opt/b).`,
+      `Berth looked for berth-driver-nosuchdriver in: BERTH_DRIVERS_PATH (not set); /home/u/.docker/machine/plugins; PATH (/opt/a${path.delimiter}/opt/b).`,
       'Install the driver, or put berth-driver-nosuchdriver in a directory listed in BERTH_DRIVERS_PATH.',
     ]);
     expect(error.data).toMatchObject({ driver: 'nosuchdriver', notExecutable: [] });
@@ -102,6 +108,8 @@ describe('findDriverExecutable', () => {
 
   it('does not take a package without the right bin for a built-in driver', async () => {
     // @berth/driver-protocol exists but has no berth-driver-protocol bin.
-    await notFound('protocol', { env: { PATH: '' } });
+    const protocol = { drivers: { protocol: async () => new NoneDriver() }, resolveFrom: import.meta.url };
+    const error = await notFound('protocol', { env: { PATH: '' }, builtins: protocol });
+    expect(error.actions[0]).toContain('the built-in package @berth/driver-protocol');
   });
 });

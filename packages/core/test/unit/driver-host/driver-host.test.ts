@@ -1,3 +1,4 @@
+import { NoneDriver } from '@berth/driver-none';
 import {
   CancelledError,
   DriverCrashedError,
@@ -72,7 +73,9 @@ async function failure(work: Promise<unknown>): Promise<{ error: unknown; ms: nu
 
 describe('DriverHost with the built none driver', () => {
   it('starts it from its package, handshakes, and makes typed calls', async () => {
-    const [driverHost, recorded] = startHost();
+    // A built-in run as a process (BERTH_ISOLATE_DRIVERS=1): found through the package that depends on it.
+    const drivers = { none: async () => new NoneDriver() };
+    const [driverHost, recorded] = startHost({ builtins: { drivers, resolveFrom: import.meta.url, isolate: true } });
     const none = await driverHost.get('none');
     expect(recorded.spawns).toHaveLength(1);
     expect(recorded.spawns[0]?.executable.source).toBe('builtin');
@@ -164,7 +167,7 @@ describe('DriverHost with a well-behaved fixture driver', () => {
     await expect(slow.getState(machine('m1'), { signal: AbortSignal.abort() })).rejects.toBeInstanceOf(CancelledError);
   });
 
-  it('forwards $/progress and $/log with driver and machine, redacting secret flag values', async () => {
+  it('forwards driver/progress and $/log with driver and machine, redacting secret flag values', async () => {
     const [driverHost, recorded] = startHost();
     const slow = await driverHost.get('slow');
     const { driverConfig } = await slow.setConfigFromFlags({ ...machine('m1'), flags: { 'slow-token': 's3cr3t' } });
@@ -250,7 +253,9 @@ describe('DriverHost with misbehaving drivers', () => {
     expect(error).toBeInstanceOf(ProtocolVersionMismatchError);
     const mismatch = error as ProtocolVersionMismatchError;
     expect(mismatch.message).toMatch(
-      /^berth \S+ speaks driver protocol 1\.1, but the wrongmajor driver 2\.4\.0 speaks 2\.0$/,
+      new RegExp(
+        `^berth \\S+ speaks driver protocol ${PROTOCOL_VERSION.replace('.', '\\.')}, but the wrongmajor driver 2\\.4\\.0 speaks 2\\.0$`,
+      ),
     );
     expect(mismatch.actions).toEqual([
       'Upgrade berth to a version that speaks driver protocol 2.x, or install an older wrongmajor driver.',

@@ -51,7 +51,10 @@ afterEach(async () => {
 describe('a driver served in berth’s process', () => {
   it('speaks the same protocol as its executable, without starting a process', async () => {
     const spawns: DriverSpawnEvent[] = [];
-    host = new DriverHost({ inProcess: { none: async () => new NoneDriver() }, onSpawn: (e) => spawns.push(e) });
+    host = new DriverHost({
+      builtins: { drivers: { none: async () => new NoneDriver() } },
+      onSpawn: (e) => spawns.push(e),
+    });
     const none = await host.get('none');
     expect(none.pid).toBe(process.pid);
     expect(spawns).toEqual([]);
@@ -67,7 +70,7 @@ describe('a driver served in berth’s process', () => {
     const driver = new WaitingDriver();
     const progress: string[] = [];
     host = new DriverHost({
-      inProcess: { waiting: async () => driver },
+      builtins: { drivers: { waiting: async () => driver } },
       onProgress: (event) => progress.push(event.message),
     });
     const waiting = await host.get('waiting');
@@ -82,7 +85,7 @@ describe('a driver served in berth’s process', () => {
 
   it('on a timeout, the host drops it and the calls still running in it are aborted', async () => {
     const driver = new WaitingDriver();
-    host = new DriverHost({ inProcess: { waiting: async () => driver }, timeouts: { killGraceMs: 100 } });
+    host = new DriverHost({ builtins: { drivers: { waiting: async () => driver } }, timeouts: { killGraceMs: 100 } });
     const waiting = await host.get('waiting');
     const other = waiting.create(machine('m2'), { timeoutMs: 60_000 });
     other.catch(() => undefined);
@@ -95,7 +98,7 @@ describe('a driver served in berth’s process', () => {
   });
 
   it('dispose lets it end, then refuses later requests', async () => {
-    host = new DriverHost({ inProcess: { none: async () => new NoneDriver() } });
+    host = new DriverHost({ builtins: { drivers: { none: async () => new NoneDriver() } } });
     const none = await host.get('none');
     await host.dispose();
     expect(none.alive).toBe(false);

@@ -31,7 +31,9 @@ beforeEach(async () => {
   ctx = BerthContext.open({
     storagePath: root,
     env: {},
-    driverHost: { inProcess: { none: async () => new NoneDriver(), secretnone: async () => secretUrlNoneDriver() } },
+    driverHost: {
+      builtins: { drivers: { none: async () => new NoneDriver(), secretnone: async () => secretUrlNoneDriver() } },
+    },
   });
 });
 

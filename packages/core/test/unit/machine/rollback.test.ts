@@ -17,7 +17,7 @@ beforeEach(async () => {
   ctx = BerthContext.open({
     storagePath: root,
     env: {},
-    driverHost: { inProcess: { journaling: async () => driver } },
+    driverHost: { builtins: { drivers: { journaling: async () => driver } } },
   });
 });
 

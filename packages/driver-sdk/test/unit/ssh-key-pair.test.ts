@@ -1,6 +1,9 @@
 import { createPublicKey } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateSshKeyPair } from '../../src/ssh-key.js';
+import { createMachineKeyPair, generateSshKeyPair } from '../../src/index.js';
 
 /** Reads the fields of an OpenSSH `ssh-rsa` public key blob. */
 function readBlob(line: string): { type: string; e: Buffer; n: Buffer } {
@@ -28,5 +31,24 @@ describe('generateSshKeyPair', () => {
     // mpint: a leading zero byte keeps the modulus positive.
     expect(n[0]).toBe(0);
     expect(n.subarray(1).toString('base64url')).toBe(jwk.n);
+  });
+});
+
+describe('createMachineKeyPair', () => {
+  it('writes id_rsa (0600) and id_rsa.pub (0644) in the machine directory, as Docker Machine kept them', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'berth-key-'));
+    try {
+      const pair = await createMachineKeyPair(dir, 'berth-web');
+      expect(pair.privateKeyPath).toBe(join(dir, 'id_rsa'));
+      expect((await stat(pair.privateKeyPath)).mode & 0o777).toBe(0o600);
+      expect((await stat(`${pair.privateKeyPath}.pub`)).mode & 0o777).toBe(0o644);
+      expect(await readFile(`${pair.privateKeyPath}.pub`, 'utf8')).toBe(`${pair.publicKey}\n`);
+      const privateKey = await readFile(pair.privateKeyPath, 'utf8');
+      const jwk = createPublicKey(privateKey).export({ format: 'jwk' }) as { n: string };
+      expect(Buffer.from(jwk.n, 'base64url').length * 8).toBe(2048);
+      expect(readBlob(pair.publicKey).n.subarray(1).toString('base64url')).toBe(jwk.n);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
