@@ -2,9 +2,9 @@ import type { BerthContext } from '@berth/core/machine';
 import { BerthContext as Context } from '@berth/core/machine';
 import { CancelledError, isBerthError } from '@berth/driver-protocol';
 import { Command, Errors } from '@oclif/core';
-import { berthExitCode, writeBerthError } from './berth-error-output.js';
 import { berthContextOptions, isDebugMode } from './context-options.js';
 import { takeEarlyContext } from './early-context.js';
+import { berthExitCode, UsageError, writeError } from './error-output.js';
 
 /**
  * Every berth command: opens the store and driver host on first use, always ends the driver
@@ -62,18 +62,15 @@ export abstract class BerthCommand extends Command {
 
   protected override async catch(error: Error & { exitCode?: number; code?: unknown }): Promise<void> {
     if (error instanceof Errors.ExitError) throw error;
-    if (isBerthError(error)) {
-      writeBerthError(error, this.errorPrefix(error), this.debugMode);
-      this.exit(this.exitCodeFor(error));
-    }
-    if (error instanceof Errors.CLIError && (error as { oclif?: { exit?: number } }).oclif?.exit === 2) {
-      // oclif's flag and argument parse errors: docker-machine says "Incorrect Usage." (exit 1 here).
-      process.stderr.write(`Incorrect Usage: ${error.message}\nSee '${this.config.bin} ${this.id} --help'.\n`);
-      this.exit(1);
-    }
-    process.stderr.write(`${error.message}\n`);
-    if (this.debugMode && error.stack) process.stderr.write(`${error.stack}\n`);
-    this.exit(1);
+    // oclif's flag and argument parse errors: docker-machine says "Incorrect Usage" (exit 1 here).
+    const usage = error instanceof Errors.CLIError && (error as { oclif?: { exit?: number } }).oclif?.exit === 2;
+    const shown = usage ? new UsageError(error.message, `See '${this.config.bin} ${this.id} --help'.`) : error;
+    const status = writeError(shown, {
+      prefix: isBerthError(error) ? this.errorPrefix(error) : '',
+      debug: this.debugMode,
+      exitCode: (berthError) => this.exitCodeFor(berthError),
+    });
+    this.exit(status);
   }
 
   /** Exit status for a Berth error (docker-machine: 1, or 3 for a failed pre-create check). */

@@ -1,4 +1,5 @@
 import { disposeUntakenContext, startEarly } from './early-context.js';
+import { UsageError, writeError } from './error-output.js';
 import { parseGlobalFlags } from './global-flags.js';
 import { answerQuickly } from './quick-commands.js';
 
@@ -6,8 +7,8 @@ import { answerQuickly } from './quick-commands.js';
 export async function main(binUrl: string): Promise<void> {
   const parsed = parseGlobalFlags(process.argv.slice(2));
   if (parsed.error) {
-    process.stderr.write(`Incorrect Usage: ${parsed.error}\n\nRun 'berth --help' for the global options.\n`);
-    process.exit(1);
+    const usage = new UsageError(parsed.error, "\nRun 'berth --help' for the global options.");
+    process.exit(writeError(usage, { debug: false }));
   }
   Object.assign(process.env, parsed.env);
   const argv = parsed.argv.length > 0 ? parsed.argv : ['--help'];

@@ -1,8 +1,8 @@
 import { BerthContext, machineIp, machineUrl } from '@berth/core/machine';
 import { isBerthError } from '@berth/driver-protocol';
-import { berthExitCode, connectionErrorPrefix, writeBerthError } from './berth-error-output.js';
 import { argumentsOf, commandSpec, tokenize } from './command-line/index.js';
 import { berthContextOptions, isDebugMode } from './context-options.js';
+import { connectionErrorPrefix, writeError } from './error-output.js';
 import { machineNamesOrDefault } from './machine-names.js';
 import { machineConfigText, machineEnvText, openCheckedMachine } from './machine-output.js';
 import { parentProcessNames } from './parent-processes.js';
@@ -15,7 +15,7 @@ import { detectShell } from './render/index.js';
  *
  * It runs the very functions the commands use (machine-output.ts), and shows Berth's errors
  * (unknown machine, engine that does not answer, ...) with the commands' own prefixes and
- * renderer (berth-error-output.ts) and exit status. Anything else (a flag, help, an unexpected
+ * renderer (error-output.ts) and exit status. Anything else (a flag, help, an unexpected
  * error) returns false, having printed nothing, and the command runs through oclif from the
  * start; these commands only read, so running one again is harmless.
  */
@@ -69,8 +69,7 @@ export async function answerQuickly(argv: readonly string[]): Promise<boolean> {
   } catch (error) {
     if (!isBerthError(error)) return false;
     const prefix = command === 'env' || command === 'config' ? connectionErrorPrefix(command, error) : '';
-    writeBerthError(error, prefix, isDebugMode());
-    process.exitCode = berthExitCode(error);
+    process.exitCode = writeError(error, { prefix, debug: isDebugMode() });
     return true;
   } finally {
     await ctx.dispose();

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
-import { connectionErrorPrefix } from '../berth-error-output.js';
+import { connectionErrorPrefix } from '../error-output.js';
 import { machineNamesOrDefault } from '../machine-names.js';
 import { machineConfigText, openCheckedMachine } from '../machine-output.js';
 

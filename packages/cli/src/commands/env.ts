@@ -1,7 +1,7 @@
 import { ipOf } from '@berth/core/machine';
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
-import { connectionErrorPrefix } from '../berth-error-output.js';
+import { connectionErrorPrefix } from '../error-output.js';
 import { machineNamesOrDefault } from '../machine-names.js';
 import { machineEnvText, openCheckedMachine } from '../machine-output.js';
 import { parentProcessNames } from '../parent-processes.js';
