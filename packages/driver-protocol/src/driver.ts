@@ -17,14 +17,14 @@ import type {
 
 /**
  * What a call gets besides its params. In a served driver `serve()` builds it: `signal` aborts on the
- * host's `$/cancelRequest` (Ctrl-C), `log` and `progress` send `$/log` and `$/progress`.
+ * host's `$/cancelRequest` (Ctrl-C), `log` and `progress` send `$/log` and `driver/progress`.
  */
 export interface CallContext {
   /** Aborted when the host cancels the call. Pass it to everything long-running. */
   readonly signal: AbortSignal;
   /** A log line for the host (`$/log`), about the call's machine if it has one. */
   log(level: LogLevel, message: string): void;
-  /** A progress line for the user (`$/progress`) about the call's machine. */
+  /** A progress line for the user (`driver/progress`; `$/progress` to hosts before 1.2) about the call's machine. */
   progress(message: string): void;
 }
 

@@ -17,6 +17,7 @@ import type {
   SetConfigFromFlagsParams,
   ShutdownParams,
 } from './types.js';
+import { protocolAtLeast } from './version.js';
 
 // Every message of the protocol, declared once. Both sides use only `X.type`, so the compiler checks
 // params and results at both ends. Params always travel by name (one object), so fields can be added.
@@ -187,14 +188,37 @@ export const LogNotification = {
 } as const;
 
 /**
- * A progress line for the user about one machine. Replaces vscode-jsonrpc's token-based `$/progress`.
- * @since 1.0
+ * A progress line for the user about one machine. Its own name, not `$/progress`: JSON-RPC and LSP
+ * libraries handle `$/progress` themselves (token-based work-done progress) and may swallow it.
+ * @since 1.2
  */
 export const ProgressNotification = {
+  method: 'driver/progress',
+  direction: 'driverToHost',
+  type: new NotificationType<ProgressParams>('driver/progress', ParameterStructures.byName),
+} as const;
+
+/**
+ * `driver/progress` ({@link ProgressNotification}) under its 1.0 and 1.1 name. Hosts accept both names; a
+ * driver sends this one only to a host whose `driver/initialize` params announce a protocol below 1.2.
+ * @since 1.0
+ * @deprecated Since 1.2: send `driver/progress` to hosts of 1.2 and later (see progressNotificationFor).
+ */
+export const LegacyProgressNotification = {
   method: '$/progress',
   direction: 'driverToHost',
   type: new NotificationType<ProgressParams>('$/progress', ParameterStructures.byName),
 } as const;
+
+/**
+ * The progress notification a host of `hostProtocolVersion` (from `driver/initialize` params) reads:
+ * `driver/progress` from 1.2 on, the legacy `$/progress` for 1.0, 1.1 or an unreadable version.
+ */
+export function progressNotificationFor(
+  hostProtocolVersion: string,
+): typeof ProgressNotification | typeof LegacyProgressNotification {
+  return protocolAtLeast(hostProtocolVersion, '1.2') ? ProgressNotification : LegacyProgressNotification;
+}
 
 /** Every request, in the order PROTOCOL.md lists them. */
 export const REQUESTS = [
@@ -218,8 +242,8 @@ export const REQUESTS = [
   GetSshKeyPathRequest,
 ] as const;
 
-/** Every notification. */
-export const NOTIFICATIONS = [LogNotification, ProgressNotification] as const;
+/** Every notification a host accepts (the legacy progress name included). */
+export const NOTIFICATIONS = [LogNotification, ProgressNotification, LegacyProgressNotification] as const;
 
 /** Requests that only read; a host may send them concurrently, also for one machine. */
 export const READ_ONLY_METHODS: readonly string[] = [

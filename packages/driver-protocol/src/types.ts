@@ -159,8 +159,8 @@ export interface InitializeResult {
   createFlags: CreateFlag[];
 }
 
-/** Params of `driver/shutdown`: none yet (an object, so fields can be added). @since 1.0 */
-export type ShutdownParams = Record<string, never>;
+/** Params of `driver/shutdown`: none yet; an object, so a later minor can add fields a receiver ignores. @since 1.0 */
+export type ShutdownParams = Record<string, unknown>;
 
 /** Severity of a `$/log` message. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -173,7 +173,7 @@ export interface LogParams {
   machine?: string;
 }
 
-/** Params of the `$/progress` notification (driver → host). @since 1.0 */
+/** Params of the `driver/progress` notification (`$/progress` before 1.2; driver → host). @since 1.0 */
 export interface ProgressParams {
   /** The machine being worked on. */
   machine: string;

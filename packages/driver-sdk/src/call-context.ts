@@ -11,7 +11,7 @@ export interface CallContextOptions {
 
 /**
  * Builds the context a Driver method receives. `serve()` uses it with callbacks that send `$/log` and
- * `$/progress`; a host calling a driver in-process (or a test) passes its own callbacks.
+ * `driver/progress` (`$/progress` to hosts before protocol 1.2); a host calling a driver in-process (or a test) passes its own callbacks.
  * Progress about no particular machine carries `machine: ''`.
  */
 export function createCallContext(options: CallContextOptions = {}): CallContext {

@@ -18,7 +18,7 @@ import {
   LogNotification,
   PROTOCOL_VERSION,
   PreCreateCheckRequest,
-  ProgressNotification,
+  progressNotificationFor,
   protocolMajor,
   protocolVersionMismatch,
   RemoveRequest,
@@ -83,8 +83,11 @@ export function serveConnection(driver: Driver, connection: MessageConnection): 
     }
   };
   const onLog = (params: LogParams): void => notify(() => connection.sendNotification(LogNotification.type, params));
+  // Progress goes out under the name the host reads: `driver/progress` from protocol 1.2 on, `$/progress`
+  // to older hosts. Set by driver/initialize; machine calls that arrive before it are refused.
+  let progressNotification = progressNotificationFor('');
   const onProgress = (params: ProgressParams): void =>
-    notify(() => connection.sendNotification(ProgressNotification.type, params));
+    notify(() => connection.sendNotification(progressNotification.type, params));
 
   async function run<R>(
     method: string,
@@ -153,6 +156,7 @@ export function serveConnection(driver: Driver, connection: MessageConnection): 
           driverProtocol: PROTOCOL_VERSION,
         });
       }
+      progressNotification = progressNotificationFor(hostProtocol);
       const result = await driver.initialize(params, context);
       initialized = true;
       return { ...result, protocolVersion: PROTOCOL_VERSION };

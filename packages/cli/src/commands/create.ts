@@ -1,5 +1,5 @@
 import { resolveFlagValues } from '@berth/core/driver-host';
-import { createMachine } from '@berth/core/machine';
+import { createMachine, driverCreateFlags } from '@berth/core/machine';
 import type { FlagValues } from '@berth/driver-protocol';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
@@ -32,8 +32,7 @@ export default class Create extends BerthCommand {
   async run(): Promise<CreateResult> {
     const driverName = driverNameFromArgv(this.argv, process.env);
     const ctx = await this.context();
-    const driver = await ctx.drivers.get(driverName);
-    const specs = driver.description.createFlags;
+    const specs = await driverCreateFlags(ctx, driverName);
     const { args, flags, argv } = await this.parse(
       { flags: { ...SHARED_CREATE_FLAGS, ...toOclifFlags(specs) }, args: Create.args, strict: false },
       this.argv,
@@ -56,7 +55,7 @@ export default class Create extends BerthCommand {
     const env = process.env;
     await createMachine(ctx, {
       name,
-      driver,
+      driverName,
       driverFlags,
       engine: {
         InstallURL: flags['engine-install-url'],

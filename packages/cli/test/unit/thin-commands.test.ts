@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 // operations (their timeouts, redaction and error handling), so none may appear in its sources.
 const SRC = fileURLToPath(new URL('../../src', import.meta.url));
 const DRIVER_REQUEST =
-  /\.(?:getUrl|getIp|getState|getSshHostname|getSshPort|getSshUsername|getSshKeyPath|setConfigFromFlags|preCreateCheck)\(|\bmachineParams\(|\bdriver\.(?:create|remove|start|stop|restart|kill|upgrade)\(/;
+  /\.(?:getUrl|getIp|getState|getSshHostname|getSshPort|getSshUsername|getSshKeyPath|setConfigFromFlags|preCreateCheck)\(|\bmachineParams\(|\bdriver\.(?:create|remove|start|stop|restart|kill|upgrade)\(|\.description\.createFlags/;
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -32,6 +32,7 @@ describe('the CLI', () => {
 
   it('would notice one', () => {
     expect(DRIVER_REQUEST.test('const { url } = await driver.getUrl(machineParams(ctx.store, record));')).toBe(true);
+    expect(DRIVER_REQUEST.test('const specs = (await ctx.drivers.get(name)).description.createFlags;')).toBe(true);
     expect(DRIVER_REQUEST.test('const url = await machineUrl(ctx, name);')).toBe(false);
   });
 });

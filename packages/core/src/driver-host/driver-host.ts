@@ -1,4 +1,3 @@
-import type { Driver } from '@berth/driver-protocol';
 import {
   CancelledError,
   DRIVER_COOKIE_ENV,

@@ -5,6 +5,7 @@ import {
   errorFromWire,
   InternalError,
   isBerthError,
+  LegacyProgressNotification,
   LogNotification,
   type LogParams,
   ProgressNotification,
@@ -110,9 +111,12 @@ export class DriverSession {
     this.connection.onNotification(LogNotification.type, (params) => {
       options.onLog({ ...params, message: redactor.redact(String(params.message)) });
     });
-    this.connection.onNotification(ProgressNotification.type, (params) => {
-      options.onProgress({ ...params, message: redactor.redact(String(params.message)) });
-    });
+    // `driver/progress` since protocol 1.2; drivers of 1.0 and 1.1 send it as `$/progress`.
+    for (const progress of [ProgressNotification, LegacyProgressNotification]) {
+      this.connection.onNotification(progress.type, (params) => {
+        options.onProgress({ ...params, message: redactor.redact(String(params.message)) });
+      });
+    }
     this.connection.listen();
     child.exited.then(async (exit) => {
       // After close() nobody waits for a call any more: the wait must not hold berth's exit back.

@@ -19,7 +19,8 @@ import { waitForState } from './wait-for-state.js';
 
 export interface CreateMachineRequest {
   name: string;
-  driver: RemoteDriver;
+  /** The driver to create it with; the host starts it (or has it running from `driverCreateFlags`). */
+  driverName: string;
   /** Values for every create flag the driver declared (argv > env > default, resolved by the CLI). */
   driverFlags: FlagValues;
   engine: Partial<EngineOptions>;
@@ -41,9 +42,10 @@ const MINUTE = 60_000;
  */
 export async function createMachine(ctx: BerthContext, request: CreateMachineRequest): Promise<MachineRecord> {
   const { store } = ctx;
-  const { name, driver, progress, signal } = request;
+  const { name, progress, signal } = request;
   validateMachineName(name);
   if (await machineExists(store, name)) throw new MachineAlreadyExistsError(name);
+  const driver = await ctx.drivers.get(request.driverName);
 
   const base = {
     IPAddress: '',

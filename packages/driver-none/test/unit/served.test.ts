@@ -71,7 +71,7 @@ describe('berth-driver-none as a process', () => {
     const [code] = await once(driver, 'exit');
     expect(code).toBe(1);
     expect(stdout).toBe('');
-    expect(stderr).toContain('berth-driver-none 0.1.0 is a Berth driver plugin (driver protocol 1.1)');
+    expect(stderr).toContain(`berth-driver-none 0.1.0 is a Berth driver plugin (driver protocol ${PROTOCOL_VERSION})`);
     expect(stderr).toContain('not meant to be run directly');
   });
 

@@ -1,13 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES } from '../../src/error-codes.js';
-import { NOTIFICATIONS, REQUESTS } from '../../src/methods.js';
-import { PROTOCOL_VERSION } from '../../src/version.js';
+import type { ProtocolDescription } from '../../scripts/generate-protocol-json.mjs';
 
-// PROTOCOL.md is what outside authors read: it must say what the code does. These checks compare
-// it with the declarations, both ways, so the document cannot drift silently.
+// PROTOCOL.md is what outside authors read; protocol.json is what their programs read, generated
+// from the declarations (protocol-json.test.ts keeps it fresh). These checks compare the two, both
+// ways, so the document cannot drift from the code silently.
 const doc = readFileSync(new URL('../../PROTOCOL.md', import.meta.url), 'utf8');
-const typesSource = readFileSync(new URL('../../src/types.ts', import.meta.url), 'utf8');
+const protocol = JSON.parse(
+  readFileSync(new URL('../../protocol.json', import.meta.url), 'utf8'),
+) as ProtocolDescription;
 
 /** The part of the document from `heading` up to the next heading of the same or a higher level. */
 function section(heading: string): string {
@@ -19,40 +20,97 @@ function section(heading: string): string {
   return next < 0 ? rest : rest.slice(0, next);
 }
 
-/** Backticked names in the first column of a markdown table. */
-function firstColumnNames(text: string): Set<string> {
-  const names = new Set<string>();
+/** Each table row's first cell, by the backticked names in it. */
+function firstCells(text: string): Map<string, string> {
+  const cells = new Map<string, string>();
   for (const line of text.split('\n')) {
     const cell = /^\| ([^|]+) \|/.exec(line)?.[1];
     if (!cell) continue;
-    for (const match of cell.matchAll(/`([A-Za-z$/]+)`/g)) names.add(match[1] as string);
+    for (const match of cell.matchAll(/`([A-Za-z$/]+)`/g)) cells.set(match[1] as string, cell);
   }
-  return names;
+  return cells;
 }
 
-describe('PROTOCOL.md', () => {
-  it('specifies the version the code speaks', () => {
-    expect(doc.split('\n')[0]).toBe(`# Berth driver protocol, version ${PROTOCOL_VERSION}`);
-    expect(section('## 10. Versioning')).toContain(`this document specifies **${PROTOCOL_VERSION}**`);
+const sorted = (names: Iterable<string>) => [...names].sort();
+
+describe('PROTOCOL.md against protocol.json', () => {
+  it('specifies the version protocol.json describes', () => {
+    expect(protocol.protocolVersion).toMatch(/^\d+\.\d+$/);
+    expect(doc.split('\n')[0]).toBe(`# Berth driver protocol, version ${protocol.protocolVersion}`);
+    expect(section('## 10. Versioning')).toContain(`this document specifies **${protocol.protocolVersion}**`);
+    expect(section('## 10. Versioning')).toContain(`**${protocol.protocolVersion}** — `);
   });
 
-  it('lists every method in its message tables, and no other', () => {
-    const declared = [...REQUESTS, ...NOTIFICATIONS].map((message) => message.method).sort();
-    expect(declared.length).toBe(20);
-    const documented = [...firstColumnNames(section('## 4. Messages'))].filter((name) => name.includes('/')).sort();
-    expect(documented).toEqual(declared);
+  it('lists every method in the table of its direction, and no other', () => {
+    const requests = firstCells(section('### 4.1 Requests (host → driver)'));
+    const notifications = firstCells(section('### 4.3 Notifications (driver → host)'));
+    const byDirection = (direction: string) =>
+      sorted(protocol.methods.filter((method) => method.direction === direction).map((method) => method.method));
+    expect(sorted([...requests.keys()].filter((name) => name.includes('/')))).toEqual(byDirection('hostToDriver'));
+    expect(sorted(notifications.keys())).toEqual(byDirection('driverToHost'));
+    expect(protocol.methods.filter((method) => method.kind === 'request').map((method) => method.direction)).toEqual(
+      Array(requests.size).fill('hostToDriver'),
+    );
   });
 
-  it('lists every capability of DriverCapabilities, and no other', () => {
-    const body = /export interface DriverCapabilities \{([\s\S]*?)\n\}/.exec(typesSource)?.[1] ?? '';
-    const declared = [...body.matchAll(/^ {2}([A-Za-z]+)\?:/gm)].map((match) => match[1] as string).sort();
-    expect(declared.length).toBeGreaterThan(0);
-    const documented = [...firstColumnNames(section('### 3.1 Capabilities'))].sort();
-    expect(documented).toEqual(declared);
+  it('marks read-only requests as read-only, and only those', () => {
+    const rows = section('### 4.1 Requests (host → driver)')
+      .split('\n')
+      .filter((line) => line.startsWith('| `'));
+    const documented = rows.filter((row) => row.includes('Read-only.')).map((row) => /`([^`]+)`/.exec(row)?.[1]);
+    expect(sorted(documented as string[])).toEqual(
+      sorted(protocol.methods.filter((method) => method.readOnly).map((method) => method.method)),
+    );
+  });
+
+  it('marks methods added after 1.0 with their version, and deprecated ones as deprecated', () => {
+    const cells = new Map([
+      ...firstCells(section('### 4.1 Requests (host → driver)')),
+      ...firstCells(section('### 4.3 Notifications (driver → host)')),
+    ]);
+    for (const method of protocol.methods) {
+      const cell = cells.get(method.method) ?? '';
+      if (method.deprecated !== undefined) expect(cell, method.method).toContain('(deprecated)');
+      else if (method.since !== '1.0') expect(cell, method.method).toContain(`(since ${method.since})`);
+      else expect(cell, method.method).toBe(`\`${method.method}\``);
+    }
+  });
+
+  it('lists every capability, with the version that added it, and no other', () => {
+    const documented = firstCells(section('### 3.1 Capabilities'));
+    expect(sorted(documented.keys())).toEqual(sorted(protocol.capabilities.map((capability) => capability.name)));
+    for (const capability of protocol.capabilities) {
+      if (capability.since !== '1.0') expect(documented.get(capability.name)).toContain(`since ${capability.since}`);
+    }
   });
 
   it('lists every error code, and no other', () => {
-    const documented = [...firstColumnNames(section('### 9.1 Codes'))].sort();
-    expect(documented).toEqual(Object.keys(ERROR_CODES).sort());
+    const documented = firstCells(section('### 9.1 Codes'));
+    expect(sorted(documented.keys())).toEqual(sorted(protocol.errorCodes.map((code) => code.name)));
+  });
+
+  it('names the JSON-RPC codes errors travel with, and how plain JSON-RPC codes are read', () => {
+    const errors = section('## 9. Errors').replace(/\s+/g, ' ');
+    expect(errors).toContain(`whose \`code\` is **${protocol.errors.jsonRpcCode}**`);
+    for (const code of protocol.errorCodes) {
+      for (const jsonRpcCode of code.alsoFromJsonRpcCodes ?? []) {
+        expect(errors).toMatch(new RegExp(`\`${jsonRpcCode}\`[^,]*? as \`${code.name}\``));
+      }
+    }
+    expect(errors).toContain(`anything else as \`${protocol.errors.otherJsonRpcCodes}\``);
+  });
+
+  it('says where the frozen copies are, and has a changelog entry for each', () => {
+    const versioning = section('## 10. Versioning');
+    expect(versioning).toContain('`docs/protocol/<version>.json`');
+    const frozen = readdirSync(new URL('../../docs/protocol/', import.meta.url)).filter((name) =>
+      name.endsWith('.json'),
+    );
+    expect(frozen).toContain(`${protocol.protocolVersion}.json`);
+    for (const file of frozen) {
+      const version = file.slice(0, -'.json'.length);
+      expect(versioning).toContain(`\`${file}\``);
+      expect(versioning).toContain(`**${version}** — `);
+    }
   });
 });

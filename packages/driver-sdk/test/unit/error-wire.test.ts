@@ -148,9 +148,11 @@ describe('driver/initialize', () => {
         (wire: { code: number; message: string; data?: unknown }) => errorFromWire(wire),
       );
     expect(error).toBeInstanceOf(ProtocolVersionMismatchError);
-    expect(error?.message).toBe('berth 7.0.0 speaks driver protocol 2.3, but the thrower driver 9.9.9 speaks 1.1');
+    expect(error?.message).toBe(
+      `berth 7.0.0 speaks driver protocol 2.3, but the thrower driver 9.9.9 speaks ${PROTOCOL_VERSION}`,
+    );
     expect(error?.actions).toEqual(['Upgrade the thrower driver to a version that speaks driver protocol 2.x.']);
-    expect(error?.data).toMatchObject({ hostProtocolVersion: '2.3', driverProtocolVersion: '1.1' });
+    expect(error?.data).toMatchObject({ hostProtocolVersion: '2.3', driverProtocolVersion: PROTOCOL_VERSION });
   });
 
   it('answers with the description and the protocol version of this package', async () => {

@@ -10,6 +10,7 @@ import {
   GetStateRequest,
   type GetStateResult,
   InitializeRequest,
+  LegacyProgressNotification,
   LogNotification,
   type LogParams,
   type MachineParams,
@@ -73,16 +74,16 @@ function open(driver: PatientDriver): ConnectionPair {
   return pair;
 }
 
-async function initialize(connection: ConnectionPair): Promise<void> {
+async function initialize(connection: ConnectionPair, protocolVersion = PROTOCOL_VERSION): Promise<void> {
   await connection.host.sendRequest(InitializeRequest.type, {
-    protocolVersion: PROTOCOL_VERSION,
+    protocolVersion,
     hostName: 'berth',
     hostVersion: '0.0.0-test',
   });
 }
 
 describe('serveConnection', () => {
-  it('aborts the call signal on $/cancelRequest and answers Cancelled', async () => {
+  it('aborts the call signal on $/cancelRequest and answers Cancelled (progress meanwhile)', async () => {
     const driver = new PatientDriver();
     const connection = open(driver);
     const progress: ProgressParams[] = [];
@@ -100,6 +101,31 @@ describe('serveConnection', () => {
     expect(error).toBeInstanceOf(CancelledError);
     expect(error?.message).toBe('machine/create was cancelled by the host');
     expect(progress).toEqual([{ machine: 'dev', message: 'Creating dev...' }]);
+  });
+
+  it.each([
+    { host: PROTOCOL_VERSION, sent: 'driver/progress' },
+    { host: '1.3', sent: 'driver/progress' },
+    { host: '1.1', sent: '$/progress' },
+    { host: '1.0', sent: '$/progress' },
+  ])('sends progress to a host of protocol $host as $sent, and only so', async ({ host, sent }) => {
+    const driver = new PatientDriver();
+    const connection = open(driver);
+    const received: [string, ProgressParams][] = [];
+    for (const notification of [ProgressNotification, LegacyProgressNotification]) {
+      connection.host.onNotification(notification.type, (params) => received.push([notification.method, params]));
+    }
+    connection.host.listen();
+    await initialize(connection, host);
+    const started = new Promise<void>((resolve) => {
+      driver.started = resolve;
+    });
+    const source = new CancellationTokenSource();
+    const creating = rebuilt(connection.host.sendRequest(CreateRequest.type, machine('web'), source.token));
+    await started;
+    source.cancel();
+    await creating;
+    expect(received).toEqual([[sent, { machine: 'web', message: 'Creating web...' }]]);
   });
 
   it('sends $/log lines tagged with the machine', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The fixture drivers: each `fixtures/<name>.mjs` becomes an executable `berth-driver-<name>`. */
-export const FIXTURES = ['crash', 'garbage', 'hang', 'wrongmajor', 'liar', 'slow'] as const;
+export const FIXTURES = ['crash', 'garbage', 'hang', 'wrongmajor', 'liar', 'slow', 'progress'] as const;
 
 export const fixturesDir = fileURLToPath(new URL('./fixtures/', import.meta.url));
 

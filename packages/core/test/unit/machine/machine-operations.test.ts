@@ -45,7 +45,7 @@ afterEach(async () => {
 async function create(name: string, driverName: string, url: string): Promise<void> {
   await createMachine(ctx, {
     name,
-    driver: await ctx.drivers.get(driverName),
+    driverName,
     driverFlags: { url },
     engine: {},
     swarm: {},

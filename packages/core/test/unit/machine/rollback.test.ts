@@ -27,11 +27,10 @@ afterEach(async () => {
 });
 
 async function failedCreate(name: string): Promise<unknown> {
-  const remote = await ctx.drivers.get('journaling');
   const progress: string[] = [];
   return createMachine(ctx, {
     name,
-    driver: remote,
+    driverName: 'journaling',
     driverFlags: {},
     engine: {},
     swarm: {},
