@@ -1,4 +1,5 @@
 import type {
+  CreateParams,
   DriverConfigResult,
   GetIpResult,
   GetSshHostnameResult,
@@ -12,6 +13,7 @@ import type {
   LogLevel,
   MachineParams,
   SetConfigFromFlagsParams,
+  SetConfigFromFlagsResult,
   ShutdownParams,
 } from './types.js';
 
@@ -52,11 +54,11 @@ export interface Driver {
   /** `driver/shutdown`: release resources; the process exits on stdin EOF afterwards. */
   shutdown(params: ShutdownParams, context: CallContext): Promise<void>;
   /** `machine/setConfigFromFlags`: build the driver config from resolved flag values. */
-  setConfigFromFlags(params: SetConfigFromFlagsParams, context: CallContext): Promise<DriverConfigResult>;
+  setConfigFromFlags(params: SetConfigFromFlagsParams, context: CallContext): Promise<SetConfigFromFlagsResult>;
   /** `machine/preCreateCheck`: validate before anything is created or stored. */
   preCreateCheck(params: MachineParams, context: CallContext): Promise<void>;
   /** `machine/create`: create the machine and leave it booting. */
-  create(params: MachineParams, context: CallContext): Promise<DriverConfigResult>;
+  create(params: CreateParams, context: CallContext): Promise<DriverConfigResult>;
   /** `machine/remove`: destroy remote resources; succeed when already gone. */
   remove(params: MachineParams, context: CallContext): Promise<void>;
   /** `machine/start`: boot. */

@@ -1,6 +1,7 @@
 import { NotificationType, ParameterStructures, RequestType } from 'vscode-jsonrpc';
 import type { BerthErrorData } from './error-wire.js';
 import type {
+  CreateParams,
   DriverConfigResult,
   GetIpResult,
   GetSshHostnameResult,
@@ -15,6 +16,7 @@ import type {
   MachineParams,
   ProgressParams,
   SetConfigFromFlagsParams,
+  SetConfigFromFlagsResult,
   ShutdownParams,
 } from './types.js';
 import { protocolAtLeast } from './version.js';
@@ -57,7 +59,7 @@ export const ShutdownRequest = {
 export const SetConfigFromFlagsRequest = {
   method: 'machine/setConfigFromFlags',
   direction: 'hostToDriver',
-  type: request<SetConfigFromFlagsParams, DriverConfigResult>('machine/setConfigFromFlags'),
+  type: request<SetConfigFromFlagsParams, SetConfigFromFlagsResult>('machine/setConfigFromFlags'),
 } as const;
 
 /**
@@ -77,7 +79,7 @@ export const PreCreateCheckRequest = {
 export const CreateRequest = {
   method: 'machine/create',
   direction: 'hostToDriver',
-  type: request<MachineParams, DriverConfigResult>('machine/create'),
+  type: request<CreateParams, DriverConfigResult>('machine/create'),
 } as const;
 
 /**

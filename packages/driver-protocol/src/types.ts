@@ -99,6 +99,37 @@ export interface DriverConfigResult {
   driverConfig: DriverConfig;
 }
 
+/**
+ * A disk image a local driver builds its machine from, fetched by the host into its shared cache
+ * (`<store>/cache`, checked against `checksum`) so that every driver shares one download. @since 1.2
+ */
+export interface ImageRequest {
+  /** Where the image is published (`https://...`); the host may fetch it from a mirror instead. */
+  url: string;
+  /** `sha256:<hex>` or `sha512:<hex>`: the host uses no file that does not match. */
+  checksum: string;
+}
+
+/** Result of `machine/setConfigFromFlags`. @since 1.0 */
+export interface SetConfigFromFlagsResult extends DriverConfigResult {
+  /** The image the host fetches before `machine/create` (after `machine/preCreateCheck`). @since 1.2 */
+  image?: ImageRequest;
+}
+
+/** A verified image in the host's cache. @since 1.2 */
+export interface CachedImage {
+  /** Absolute path of the file; read it, never write it (it is shared by every machine). */
+  path: string;
+  /** The checksum it was verified against. */
+  checksum: string;
+}
+
+/** Params of `machine/create`. @since 1.0 */
+export interface CreateParams extends MachineParams {
+  /** The image asked for in `machine/setConfigFromFlags`, ready in the cache. @since 1.2 */
+  image?: CachedImage;
+}
+
 /** @since 1.0 */
 export interface GetStateResult {
   state: MachineState;

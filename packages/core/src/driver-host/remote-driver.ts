@@ -1,4 +1,5 @@
 import {
+  type CreateParams,
   CreateRequest,
   type Driver,
   type DriverConfigResult,
@@ -24,6 +25,7 @@ import {
   RestartRequest,
   type SetConfigFromFlagsParams,
   SetConfigFromFlagsRequest,
+  type SetConfigFromFlagsResult,
   type ShutdownParams,
   ShutdownRequest,
   StartRequest,
@@ -32,7 +34,7 @@ import {
 } from '@berth/driver-protocol';
 import type { CallLabel } from './driver-errors.js';
 import type { DriverSession, RequestDeclaration } from './driver-session.js';
-import { checkConfigResult, isPort, isState, isString, resultField } from './result-checks.js';
+import { checkConfigResult, checkImageRequest, isPort, isState, isString, resultField } from './result-checks.js';
 import type { SecretRedactor } from './secret-redactor.js';
 
 /** Per-call options of a RemoteDriver method. A `CallContext` fits too, so RemoteDriver is a Driver. */
@@ -90,16 +92,18 @@ export class RemoteDriver implements Driver {
     await this.settings.session.request(ShutdownRequest, {}, this.requestOptions('call', undefined, options));
   }
 
-  async setConfigFromFlags(params: SetConfigFromFlagsParams, options?: CallOptions): Promise<DriverConfigResult> {
+  async setConfigFromFlags(params: SetConfigFromFlagsParams, options?: CallOptions): Promise<SetConfigFromFlagsResult> {
     this.settings.redactor.addFlagValues(this.description.createFlags, params.flags);
-    return this.configCall(SetConfigFromFlagsRequest, params, options);
+    const result = await this.send(SetConfigFromFlagsRequest, params, 'call', options);
+    const label = this.label(SetConfigFromFlagsRequest, params);
+    return { ...checkConfigResult(this.name, label, result), ...checkImageRequest(this.name, label, result) };
   }
 
   async preCreateCheck(params: MachineParams, options?: CallOptions): Promise<void> {
     await this.send(PreCreateCheckRequest, params, 'call', options);
   }
 
-  async create(params: MachineParams, options?: CallOptions): Promise<DriverConfigResult> {
+  async create(params: CreateParams, options?: CallOptions): Promise<DriverConfigResult> {
     return this.configCall(CreateRequest, params, options);
   }
 
@@ -179,8 +183,8 @@ export class RemoteDriver implements Driver {
     return this.settings.session.request(declaration, params, this.requestOptions(kind, params.machine.name, options));
   }
 
-  private async configCall<P extends MachineParams>(
-    declaration: RequestDeclaration<P, DriverConfigResult>,
+  private async configCall<P extends MachineParams, R extends DriverConfigResult>(
+    declaration: RequestDeclaration<P, R>,
     params: P,
     options: CallOptions | undefined,
   ): Promise<DriverConfigResult> {

@@ -1,6 +1,7 @@
 import {
   type CreateFlag,
   type DriverConfigResult,
+  type ImageRequest,
   InitializeRequest,
   type InitializeResult,
   isMachineState,
@@ -44,6 +45,27 @@ export const isState = (value: unknown): value is MachineState => isMachineState
 
 export function checkConfigResult(driver: string, call: CallLabel, result: unknown): DriverConfigResult {
   return { driverConfig: resultField(driver, call, result, 'driverConfig', isRecord, 'an object') };
+}
+
+const CHECKSUM = /^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
+const isImageRequest = (value: unknown): value is ImageRequest =>
+  isRecord(value) &&
+  typeof value.url === 'string' &&
+  typeof value.checksum === 'string' &&
+  CHECKSUM.test(value.checksum);
+
+/** The optional `image` of a setConfigFromFlags result: `{}` without one. */
+export function checkImageRequest(driver: string, call: CallLabel, result: unknown): { image?: ImageRequest } {
+  if (!isRecord(result) || result.image === undefined) return {};
+  const image = resultField(
+    driver,
+    call,
+    result,
+    'image',
+    isImageRequest,
+    'a {url, checksum: "sha256:<hex>"|"sha512:<hex>"}',
+  );
+  return { image: { url: image.url, checksum: image.checksum } };
 }
 
 /** The parts of an initialize result other than the protocol version, checked. */
