@@ -104,10 +104,14 @@ export interface DriverConfigResult {
  * (`<store>/cache`, checked against `checksum`) so that every driver shares one download. @since 1.2
  */
 export interface ImageRequest {
+  /** An image of the host's catalogue (`debian-12`), which pins its URL and checksum; or give `url` and `checksum`. */
+  name?: string;
+  /** Architecture of a catalogue image: `amd64` or `arm64`. Default: the host's. */
+  arch?: string;
   /** Where the image is published (`https://...`); the host may fetch it from a mirror instead. */
-  url: string;
-  /** `sha256:<hex>` or `sha512:<hex>`: the host uses no file that does not match. */
-  checksum: string;
+  url?: string;
+  /** With `url`: `sha256:<hex>` or `sha512:<hex>`. The host uses no file that does not match. */
+  checksum?: string;
 }
 
 /** Result of `machine/setConfigFromFlags`. @since 1.0 */
@@ -120,7 +124,8 @@ export interface SetConfigFromFlagsResult extends DriverConfigResult {
 export interface CachedImage {
   /** Absolute path of the file; read it, never write it (it is shared by every machine). */
   path: string;
-  /** The checksum it was verified against. */
+  /** Where it was published, and the checksum it was verified against. */
+  url: string;
   checksum: string;
 }
 

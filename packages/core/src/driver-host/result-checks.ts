@@ -48,24 +48,21 @@ export function checkConfigResult(driver: string, call: CallLabel, result: unkno
 }
 
 const CHECKSUM = /^(?:sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$/;
-const isImageRequest = (value: unknown): value is ImageRequest =>
-  isRecord(value) &&
-  typeof value.url === 'string' &&
-  typeof value.checksum === 'string' &&
-  CHECKSUM.test(value.checksum);
+const optionalString = (value: unknown) => value === undefined || typeof value === 'string';
+
+/** A catalogue name, or a URL with a checksum; an architecture with either. */
+const isImageRequest = (value: unknown): value is ImageRequest => {
+  if (!isRecord(value) || !optionalString(value.name) || !optionalString(value.arch)) return false;
+  if (typeof value.name === 'string') return value.url === undefined && value.checksum === undefined;
+  return typeof value.url === 'string' && typeof value.checksum === 'string' && CHECKSUM.test(value.checksum);
+};
 
 /** The optional `image` of a setConfigFromFlags result: `{}` without one. */
 export function checkImageRequest(driver: string, call: CallLabel, result: unknown): { image?: ImageRequest } {
   if (!isRecord(result) || result.image === undefined) return {};
-  const image = resultField(
-    driver,
-    call,
-    result,
-    'image',
-    isImageRequest,
-    'a {url, checksum: "sha256:<hex>"|"sha512:<hex>"}',
-  );
-  return { image: { url: image.url, checksum: image.checksum } };
+  const kind = 'a {name} or {url, checksum: "sha256:<hex>"|"sha512:<hex>"}';
+  const { name, arch, url, checksum } = resultField(driver, call, result, 'image', isImageRequest, kind);
+  return { image: { ...(name ? { name } : { url, checksum }), ...(arch ? { arch } : {}) } };
 }
 
 /** The parts of an initialize result other than the protocol version, checked. */

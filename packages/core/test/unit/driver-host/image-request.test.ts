@@ -14,12 +14,16 @@ describe('checkImageRequest', () => {
       image: { url: 'https://example.test/a.qcow2', checksum: sha512 },
     });
     expect(checkImageRequest('qemu', call, { driverConfig: {} })).toEqual({});
+    const named = { driverConfig: {}, image: { name: 'debian-12', arch: 'arm64' } };
+    expect(checkImageRequest('qemu', call, named)).toEqual({ image: { name: 'debian-12', arch: 'arm64' } });
   });
 
   it.each([
     [{ url: 'https://example.test/a', checksum: 'md5:abc' }],
     [{ url: 'https://example.test/a', checksum: `sha256:${'A'.repeat(64)}` }],
     [{ checksum: sha512 }],
+    [{ name: 'debian-12', url: 'https://example.test/a', checksum: sha512 }],
+    [{ name: 7 }],
     ['https://example.test/a'],
   ])('refuses %j as a DriverProtocol error', (image) => {
     let caught: unknown;
