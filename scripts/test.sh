@@ -3,6 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# The cloud-init seed tests read Berth's ISO images with the real tools, and its YAML with PyYAML (what cloud-init parses with).
+if ! command -v isoinfo >/dev/null 2>&1 || ! command -v xorriso >/dev/null 2>&1 || ! /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1; then
+  printf '==> %s\n' "installing xorriso, genisoimage and python3-yaml from the distribution"
+  sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q xorriso genisoimage python3-yaml
+fi
 printf '==> lint (biome)\n'
 npx biome ci --colors=off .
 printf '==> import rules (scripts/check-imports.mjs)\n'
