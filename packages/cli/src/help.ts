@@ -1,5 +1,6 @@
 import { BerthContext, driverCreateFlags } from '@berth/core/machine';
 import { type Command, Help } from '@oclif/core';
+import { berthContextOptions } from './context-options.js';
 import { driverNameFromArgv } from './create-flags.js';
 import { driverFlagsHelp } from './driver-flags.js';
 
@@ -20,7 +21,8 @@ export default class BerthHelp extends Help {
     await super.showCommandHelp(command);
     if (command.id !== 'create') return;
     const driverName = driverNameFromArgv(this.helpArgv.slice(1), process.env);
-    const ctx = BerthContext.open();
+    // With the built-in drivers, as every command opens its context: they are not on PATH.
+    const ctx = BerthContext.open(berthContextOptions((line) => this.log(line)));
     try {
       const flags = await driverCreateFlags(ctx, driverName);
       this.log(`DRIVER FLAGS (${driverName})`);

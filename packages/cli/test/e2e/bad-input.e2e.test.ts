@@ -2,9 +2,17 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateKeyPair, runCommand, type TestHost, TestSession } from '@berth/test-kit';
+import {
+  generateKeyPair,
+  runBerth,
+  runBerthOk,
+  runCommand,
+  snapshotTree,
+  type TestHost,
+  TestSession,
+} from '@berth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { berth, berthOk, genericCreateArgs, snapshotTree } from './support/berth.js';
+import { genericCreateArgs } from './support/generic-create-args.js';
 
 const sdkEntry = fileURLToPath(import.meta.resolve('@berth/driver-sdk'));
 
@@ -34,8 +42,8 @@ describe('berth: bad input gets a clear error, a non-zero exit, and loses nothin
     [host, gone] = await Promise.all([session.startHost({ variant: 'adopt' }), session.startHost()]);
     store = await mkdtemp(join(tmpdir(), 'berth-bad-'));
     keys = await mkdtemp(join(tmpdir(), 'berth-keys-'));
-    await berthOk(genericCreateArgs(host, 'good'), { store });
-    await berthOk(['create', '-d', 'none', '--url', 'tcp://127.0.0.1:1', 'plain'], { store });
+    await runBerthOk(genericCreateArgs(host, 'good'), { store });
+    await runBerthOk(['create', '-d', 'none', '--url', 'tcp://127.0.0.1:1', 'plain'], { store });
   });
 
   afterAll(async () => {
@@ -46,7 +54,7 @@ describe('berth: bad input gets a clear error, a non-zero exit, and loses nothin
   /** Runs a bad command and checks the three promises: message, exit status, store untouched. */
   async function refused(args: string[], message: RegExp, exit = 1, timeoutMs = 60_000) {
     const before = await snapshotTree(store);
-    const run = await berth(args, { store, timeoutMs });
+    const run = await runBerth(args, { store, timeoutMs });
     expect(run.stderr, run.stdout).toMatch(message);
     expect(run.code).toBe(exit);
     expect(await snapshotTree(store)).toEqual(before);
@@ -99,20 +107,20 @@ describe('berth: bad input gets a clear error, a non-zero exit, and loses nothin
   it('a corrupt config.json breaks only its own machine', async () => {
     await mkdir(join(store, 'machines/broken'), { mode: 0o700 });
     await writeFile(join(store, 'machines/broken/config.json'), '', { mode: 0o600 });
-    const ls = await berth(['ls'], { store });
+    const ls = await runBerth(['ls'], { store });
     expect(ls.code).toBe(0);
     const rows = ls.stdout.split('\n');
     expect(rows.find((r) => r.startsWith('broken '))).toMatch(
       /^broken\s+not found\s+Error\s+.*unexpected end of JSON input/,
     );
     expect(rows.find((r) => r.startsWith('good '))).toMatch(/Running/);
-    expect((await berth(['ls', '-q'], { store })).stdout).toBe('good\nplain\n');
+    expect((await runBerth(['ls', '-q'], { store })).stdout).toBe('good\nplain\n');
     await refused(['inspect', 'broken'], /unexpected end of JSON input/);
     await refused(['rm', '-y', 'broken'], /Error removing host "broken": .*unexpected end of JSON input/);
-    const forced = await berth(['rm', '-f', '-y', 'broken'], { store });
+    const forced = await runBerth(['rm', '-f', '-y', 'broken'], { store });
     expect(forced.code).toBe(0);
     expect(forced.stdout).toContain('Successfully removed broken');
-    expect((await berth(['ls', '-q'], { store })).stdout).toBe('good\nplain\n');
+    expect((await runBerth(['ls', '-q'], { store })).stdout).toBe('good\nplain\n');
   });
 
   it('a driver that dies mid-call gives a clear error in bounded time and leaves no process and no machine', async () => {
@@ -131,7 +139,7 @@ describe('berth: bad input gets a clear error, a non-zero exit, and loses nothin
   });
 
   it('a changed host key is refused, with the way to accept the new key', async () => {
-    await berthOk(['ssh', 'good', '--', 'true'], { store });
+    await runBerthOk(['ssh', 'good', '--', 'true'], { store });
     await host.mustExec('rm -f /etc/ssh/ssh_host_* && ssh-keygen -A && systemctl restart ssh');
     const run = await refused(['ssh', 'good', '--', 'true'], /The SSH host key of .* has changed/);
     expect(run.stderr).toContain(`ssh-keygen -R "[${host.address}]:22" -f "${store}/machines/good/known_hosts"`);

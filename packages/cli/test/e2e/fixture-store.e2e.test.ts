@@ -7,16 +7,25 @@
 // machine gets a /32 route to it through the test host (more specific than docker0's
 // 172.17.0.0/16). Every command that reaches 172.17.0.5 first asserts that the route is in place.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { mustRun, runCommand, type TestHost, TestSession, tryDocker } from '@berth/test-kit';
+import {
+  bashWithBerth,
+  berthOnPath,
+  dockerMachineFixturesDir,
+  mustRun,
+  runBerth,
+  runCommand,
+  snapshotTree,
+  type TestHost,
+  TestSession,
+  tryDocker,
+} from '@berth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const FIXTURES = '/work/shared/fixtures/docker-machine-0.16';
+const FIXTURES = dockerMachineFixturesDir();
 const FIXTURE_STORE = join(FIXTURES, 'store');
 /** Where the fixture store lived when docker-machine wrote it (HOME=/home/dmuser). */
 const FIXTURE_STORE_PATH = '/home/dmuser/.docker/machine';
@@ -24,7 +33,6 @@ const FIXTURE_IP = '172.17.0.5';
 const FIXTURE_ROUTE = `${FIXTURE_IP}/32`;
 /** legacy-none's endpoint: nothing may listen there. */
 const LEGACY_NONE_PORT = 12376;
-const BERTH_BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url));
 
 interface Run {
   code: number;
@@ -70,29 +78,6 @@ async function copyFixtureStore(from: string, dest: string, storeRoot = dest): P
     }
     await chmod(target, mode);
   }
-}
-
-/** Every directory and file under `root` with its mode, and each file's bytes hashed. */
-async function snapshotTree(root: string): Promise<Record<string, string>> {
-  const result: Record<string, string> = {};
-  async function walk(dir: string): Promise<void> {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      const full = join(dir, entry.name);
-      const info = await stat(full);
-      const key = full.slice(root.length);
-      const mode = (info.mode & 0o7777).toString(8);
-      if (entry.isDirectory()) {
-        result[`${key}/`] = mode;
-        await walk(full);
-      } else {
-        result[key] = `${mode} ${createHash('sha256')
-          .update(await readFile(full))
-          .digest('hex')}`;
-      }
-    }
-  }
-  await walk(root);
-  return result;
 }
 
 /** The JSON type of every value, keys in order, as docker-machine's Go structs produce them. */
@@ -215,7 +200,7 @@ describe('berth and docker-machine 0.16 stores', () => {
   }
 
   function berthIn(storePath: string, args: string[]): Promise<Run> {
-    return runCommand(process.execPath, [BERTH_BIN, ...args], { env: cleanEnv(storePath), timeoutMs: 900_000 });
+    return runBerth(args, { store: storePath, baseEnv: cleanEnv(storePath), timeoutMs: 900_000 });
   }
 
   async function berthOk(storePath: string, args: string[]): Promise<string> {
@@ -228,7 +213,7 @@ describe('berth and docker-machine 0.16 stores', () => {
 
   /** A shell line, run by bash with `berth` on PATH, as a user would type it. */
   function bash(line: string): Promise<Run> {
-    return runCommand('bash', ['-c', line], { env: cleanEnv(store), timeoutMs: 300_000 });
+    return bashWithBerth(line, { store, baseEnv: cleanEnv(store), timeoutMs: 300_000 });
   }
 
   /** 172.17.0.5 must go to our test host, and only there, before anything is sent to it. */
@@ -331,9 +316,7 @@ describe('berth and docker-machine 0.16 stores', () => {
     await mkdir(home, { mode: 0o700 });
     await mkdir(bin);
     // `berth` on PATH, so `eval $(berth env ...)` and `$(berth config ...)` run as a user types them.
-    await writeFile(join(bin, 'berth'), `#!/bin/sh\nexec "${process.execPath}" "${BERTH_BIN}" "$@"\n`, {
-      mode: 0o755,
-    });
+    await berthOnPath(bin);
     await copyFixtureStore(FIXTURE_STORE, store);
 
     [adopt, base] = await Promise.all([session.startHost({ variant: 'adopt' }), session.startHost()]);

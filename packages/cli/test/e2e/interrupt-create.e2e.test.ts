@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCommand, type TestHost, TestSession } from '@berth/test-kit';
+import { runCommand, startBerth, type TestHost, TestSession } from '@berth/test-kit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BERTH_BIN, genericCreateArgs } from './support/berth.js';
+import { genericCreateArgs } from './support/generic-create-args.js';
 
 let session: TestSession;
 let host: TestHost;
@@ -30,26 +29,11 @@ it.each([
   'Ctrl-C during create (driver %s) stops it, removes the unfinished machine and leaves no driver process',
   async (_mode, extraEnv) => {
     const args = genericCreateArgs(host, 'intr', { installUrl: session.installScriptUrl });
-    const child = spawn(process.execPath, [BERTH_BIN, ...args], {
-      env: { ...process.env, MACHINE_STORAGE_PATH: store, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    await new Promise<void>((resolve) => {
-      child.stdout.setEncoding('utf8').on('data', (c: string) => {
-        stdout += c;
-        if (stdout.includes('Installing Docker...')) resolve();
-      });
-    });
-    const interrupted = Date.now();
-    child.kill('SIGINT');
-    const code = await exited;
-    expect(Date.now() - interrupted).toBeLessThan(15_000);
+    const live = startBerth(args, { store, env: extraEnv });
+    await live.waitFor('Installing Docker...');
+    live.interrupt();
+    const { code, stderr, afterInterruptMs } = await live.exited;
+    expect(afterInterruptMs).toBeLessThan(15_000);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/^Error creating machine: Interrupted while installing/m);
     expect(stderr).toContain('Berth removed the unfinished machine "intr"');

@@ -1,9 +1,9 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type TestHost, TestSession } from '@berth/test-kit';
+import { runBerth, runBerthOk, type TestHost, TestSession } from '@berth/test-kit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { berth, berthOk, genericCreateArgs } from './support/berth.js';
+import { genericCreateArgs } from './support/generic-create-args.js';
 
 let session: TestSession;
 let hosts: TestHost[];
@@ -23,7 +23,7 @@ afterAll(async () => {
 it('three hosts created in parallel into one empty store: three machines, one CA, no lost write', async () => {
   const runs = await Promise.all(
     hosts.map((host, index) =>
-      berth(genericCreateArgs(host, `node${index + 1}`, { installUrl: session.installScriptUrl }), {
+      runBerth(genericCreateArgs(host, `node${index + 1}`, { installUrl: session.installScriptUrl }), {
         store,
         timeoutMs: 300_000,
       }),
@@ -44,7 +44,7 @@ it('three hosts created in parallel into one empty store: three machines, one CA
     expect(config.Name).toBe(name);
     expect(await readFile(join(store, 'machines', name, 'ca.pem'), 'utf8')).toBe(ca);
   }
-  const ls = await berthOk(['ls', '--format', '{{.Name}} {{.State}} {{.DockerVersion}}'], { store });
+  const ls = await runBerthOk(['ls', '--format', '{{.Name}} {{.State}} {{.DockerVersion}}'], { store });
   expect(ls.stdout.trim().split('\n')).toHaveLength(3);
   for (const line of ls.stdout.trim().split('\n')) expect(line).toMatch(/^node\d Running v\d+\./);
 });

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { runBerthOk } from '@berth/test-kit';
 import { describe, expect, it } from 'vitest';
 import { earlyMachineName, isEarlyLs, startEarly, takeEarlyContext } from '../../src/early-context.js';
-import { berthIn, useNoneMachineStore } from './support/none-machine-store.js';
+import { useNoneMachineStore } from './support/none-machine-store.js';
 
 describe('earlyMachineName: which machine a quick command is about', () => {
   it.each([
@@ -77,12 +78,12 @@ describe('the early context', () => {
   });
 
   it('berth ls lists through the early path', async () => {
-    const { stdout } = await berthIn(store.path, ['ls', '--format', '{{.Name}} {{.URL}}']);
+    const { stdout } = await runBerthOk(['ls', '--format', '{{.Name}} {{.URL}}'], { store: store.path });
     expect(stdout).toBe('web tcp://127.0.0.1:12379\n');
   });
 
   it('berth url prints the URL through the early path (`--` makes it no quick form)', async () => {
-    const { stdout } = await berthIn(store.path, ['url', '--', 'web']);
+    const { stdout } = await runBerthOk(['url', '--', 'web'], { store: store.path });
     expect(stdout).toBe('tcp://127.0.0.1:12379\n');
   });
 });

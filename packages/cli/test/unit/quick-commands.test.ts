@@ -1,8 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runBerth, runBerthOk } from '@berth/test-kit';
 import { describe, expect, it, vi } from 'vitest';
 import { answerQuickly, isQuickForm } from '../../src/quick-commands.js';
-import { berthIn, useNoneMachineStore } from './support/none-machine-store.js';
+import { useNoneMachineStore } from './support/none-machine-store.js';
 
 describe('isQuickForm: what is answered before oclif loads', () => {
   it.each([
@@ -81,9 +82,11 @@ describe('the quick path', () => {
   });
 
   it('prints what the full command prints, and errors the way it does', async () => {
-    const berth = (args: string[]) => berthIn(store.path, args, { SHELL: '/bin/bash' });
+    const options = { store: store.path, env: { SHELL: '/bin/bash' } };
     // `-- name` is not a quick form: it runs through oclif.
-    expect((await berth(['url', 'web'])).stdout).toBe((await berth(['url', '--', 'web'])).stdout);
+    expect((await runBerthOk(['url', 'web'], options)).stdout).toBe(
+      (await runBerthOk(['url', '--', 'web'], options)).stdout,
+    );
     for (const [quickArgs, oclifArgs] of [
       [
         ['url', 'nosuch'],
@@ -98,13 +101,10 @@ describe('the quick path', () => {
         ['config', '--', 'web'],
       ],
     ]) {
-      const viaQuick = await berth(quickArgs as string[]).catch((error: unknown) => error);
-      const viaOclif = await berth(oclifArgs as string[]).catch((error: unknown) => error);
+      const viaQuick = await runBerth(quickArgs as string[], options);
+      const viaOclif = await runBerth(oclifArgs as string[], options);
       expect(viaQuick).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/\S/) });
-      expect(viaQuick).toMatchObject({
-        code: (viaOclif as { code: number }).code,
-        stderr: (viaOclif as { stderr: string }).stderr,
-      });
+      expect(viaQuick).toMatchObject({ code: viaOclif.code, stderr: viaOclif.stderr });
     }
   });
 });

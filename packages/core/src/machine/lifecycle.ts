@@ -17,6 +17,8 @@ import { waitForState } from './wait-for-state.js';
 export interface LifecycleOptions {
   progress: (line: string) => void;
   signal?: AbortSignal;
+  /** Bound and poll interval of the wait for the new state (default 180 s, every second). */
+  stateWait?: { timeoutMs?: number; pollMs?: number };
 }
 
 const STATE_WAIT_MS = 180_000;
@@ -100,7 +102,8 @@ export async function changeMachineState(
       await call(ctx, record, driver, action, signal);
     }
     if (powered || action === 'restart') {
-      await waitForState(ctx.store, record, driver, words.target, STATE_WAIT_MS, signal);
+      const { timeoutMs = STATE_WAIT_MS, pollMs } = options.stateWait ?? {};
+      await waitForState(ctx.store, record, driver, words.target, timeoutMs, signal, pollMs);
     }
     if (action !== 'restart') progress(`Machine "${name}" was ${words.done}.`);
     if (words.target === 'Running') await afterBoot(ctx, record, driver, options);

@@ -5,6 +5,9 @@ import type { MachineRecord } from '../store/load-machine.js';
 import type { Store } from '../store/store-layout.js';
 import { machineParams } from './machine-params.js';
 
+/** How often the wait asks the driver for the state (Docker Machine: every second). */
+export const STATE_POLL_MS = 1_000;
+
 /** Polls the driver until the machine reaches `target`, within a bound (Docker Machine: 180 s). */
 export async function waitForState(
   store: Store,
@@ -13,6 +16,7 @@ export async function waitForState(
   target: MachineState,
   timeoutMs: number,
   signal?: AbortSignal,
+  pollMs = STATE_POLL_MS,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: MachineState = 'None';
@@ -21,7 +25,7 @@ export async function waitForState(
     last = (await driver.getState(machineParams(store, record), { signal })).state;
     if (last === target) return;
     // Abortable, and an abort ends the wait with the reason the caller gave (as between polls).
-    await delay(1_000, undefined, signal ? { signal } : {}).catch((error: unknown) => {
+    await delay(pollMs, undefined, signal ? { signal } : {}).catch((error: unknown) => {
       signal?.throwIfAborted();
       throw error;
     });

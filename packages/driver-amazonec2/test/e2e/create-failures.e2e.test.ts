@@ -10,7 +10,7 @@ import {
   createArgs,
   driverProcesses,
   ec2Berth,
-  startBerth,
+  startEc2Berth,
   storedMachines,
   writeMachine,
 } from './support/ec2-cli.js';
@@ -84,8 +84,8 @@ async function expectNothingLeft(): Promise<void> {
 
 /** Runs create until SSH is tried (virtual instances have no SSH), then interrupts it. */
 async function createUntilSsh(name: string, extra: string[] = [], env: Record<string, string> = {}) {
-  const live = startBerth(createArgs(sim, name, extra), { store, sim, env });
-  await Promise.race([live.output('Waiting for SSH to be available...'), live.exited]);
+  const live = startEc2Berth(createArgs(sim, name, extra), { store, sim, env });
+  await Promise.race([live.waitFor('Waiting for SSH to be available...'), live.exited]);
   const interruptedAt = sim.lastCallIndex;
   live.interrupt();
   const exit = await live.exited;
@@ -131,7 +131,7 @@ describe('an API error at every step of create', () => {
 
 describe('Ctrl-C at each phase of create', () => {
   async function interruptWhen(action: string, name: string, extra: string[] = [], delayMs = 150) {
-    const live = startBerth(createArgs(sim, name, extra), { store, sim });
+    const live = startEc2Berth(createArgs(sim, name, extra), { store, sim });
     const stop = sim.onRequest((call) => {
       if (call.action === action) setTimeout(() => live.interrupt(), delayMs);
     });
@@ -144,7 +144,7 @@ describe('Ctrl-C at each phase of create', () => {
     sim.inject({ kind: 'slow', action: 'DescribeSubnets', ms: 3_000 });
     const { live, exit } = await interruptWhen('DescribeSubnets', 'int-flags');
     expect(exit.code).not.toBe(0);
-    expect(exit.ms).toBeLessThan(10_000);
+    expect(exit.afterInterruptMs).toBeLessThan(10_000);
     expect(live.stderr()).toMatch(/Interrupted|was cancelled/);
     await expectNothingLeft();
   });
@@ -177,7 +177,7 @@ describe('Ctrl-C at each phase of create', () => {
       sim.inject({ kind: 'slow', action, ms: 4_000, after: true });
       const { live, exit } = await interruptWhen(action, `int-${action.toLowerCase()}`);
       expect(exit.code).not.toBe(0);
-      expect(exit.ms).toBeLessThan(15_000);
+      expect(exit.afterInterruptMs).toBeLessThan(15_000);
       expect(live.stderr()).toMatch(/^Error creating machine: .*was cancelled/m);
       expect(live.stderr()).toContain('Berth removed the unfinished machine');
       expect(live.stdout()).toMatch(/Deleted key pair "int-/);
@@ -188,23 +188,23 @@ describe('Ctrl-C at each phase of create', () => {
 
   it('while waiting for the instance to get an IP address', async () => {
     sim.inject({ kind: 'no-address' });
-    const live = startBerth(createArgs(sim, 'int-ip'), { store, sim });
-    await live.output('to get an IP address...');
+    const live = startEc2Berth(createArgs(sim, 'int-ip'), { store, sim });
+    await live.waitFor('to get an IP address...');
     live.interrupt();
     const exit = await live.exited;
     expect(exit.code).not.toBe(0);
-    expect(exit.ms).toBeLessThan(15_000);
+    expect(exit.afterInterruptMs).toBeLessThan(15_000);
     expect(live.stdout()).toMatch(/Terminated instance i-/);
     await expectNothingLeft();
   });
 
   it('while waiting for SSH (SIGTERM counts as Ctrl-C)', async () => {
-    const live = startBerth(createArgs(sim, 'int-ssh'), { store, sim });
-    await live.output('Waiting for SSH to be available...');
+    const live = startEc2Berth(createArgs(sim, 'int-ssh'), { store, sim });
+    await live.waitFor('Waiting for SSH to be available...');
     live.interrupt('SIGTERM');
     const exit = await live.exited;
     expect(exit.code).not.toBe(0);
-    expect(exit.ms).toBeLessThan(15_000);
+    expect(exit.afterInterruptMs).toBeLessThan(15_000);
     expect(live.stdout()).toMatch(/Terminated instance i-[0-9a-f]+\n/);
     expect(live.stdout()).toMatch(/Deleted security group sg-/);
     await expectNothingLeft();
@@ -335,8 +335,8 @@ describe('network flags through the CLI', () => {
 
     // No default VPC: the subnet alone is enough.
     const { exit, live } = await (async () => {
-      const started = startBerth(createArgs(sim, 'by-subnet', ['--amazonec2-subnet-id', subnet]), { store, sim });
-      await Promise.race([started.output('Waiting for SSH to be available...'), started.exited]);
+      const started = startEc2Berth(createArgs(sim, 'by-subnet', ['--amazonec2-subnet-id', subnet]), { store, sim });
+      await Promise.race([started.waitFor('Waiting for SSH to be available...'), started.exited]);
       started.interrupt();
       return { exit: await started.exited, live: started };
     })();

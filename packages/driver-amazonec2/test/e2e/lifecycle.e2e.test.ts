@@ -2,9 +2,16 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MachineJournal } from '@berth/driver-sdk';
-import { DigitalOceanSimulator, type Ec2Leftovers, Ec2Simulator, type SimInstance, TestSession } from '@berth/test-kit';
+import {
+  bashWithBerth,
+  berthOnPath,
+  DigitalOceanSimulator,
+  type Ec2Leftovers,
+  Ec2Simulator,
+  type SimInstance,
+  TestSession,
+} from '@berth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bash, berthOnPath } from '../../../cli/test/e2e/support/shell.js';
 import {
   captured,
   configTemplate,
@@ -13,7 +20,7 @@ import {
   ec2Berth,
   ec2BerthOk,
   ec2Env,
-  startBerth,
+  startEc2Berth,
   storedMachines,
   writeMachine,
 } from './support/ec2-cli.js';
@@ -33,7 +40,12 @@ const run = (args: string[]) => ec2BerthOk(args, { store, sim });
 
 /** `docker` through `berth config`, as a user types it; its output is captured for the secret check. */
 async function docker(command: string, name = 'ec2') {
-  const result = await bash(`docker $(berth config ${name}) ${command}`, store, bin);
+  // SHELL unset, as under cron and CI runners.
+  const result = await bashWithBerth(`docker $(berth config ${name}) ${command}`, {
+    store,
+    binDir: bin,
+    unset: ['SHELL'],
+  });
   captured.push(result.stdout, result.stderr);
   return result;
 }
@@ -173,7 +185,7 @@ async function lsOfTwenty(): Promise<void> {
     [{ BERTH_ISOLATE_DRIVERS: '1' }, ['amazonec2', 'digitalocean', 'generic']],
   ] as const) {
     const before = sim.lastCallIndex;
-    const live = startBerth(['ls', '--timeout', '5'], { store, sim, env });
+    const live = startEc2Berth(['ls', '--timeout', '5'], { store, sim, env });
     const sampler = sampleDrivers(live.child.pid as number);
     const exit = await live.exited;
     const drivers = await sampler.stop();
@@ -248,12 +260,15 @@ describe('an EC2 machine from create to rm (continued)', () => {
 });
 
 it('Ctrl-C while Docker is being installed removes the instance, the group, the key pair and the machine', async () => {
-  const live = startBerth(createArgs(sim, 'intr', ['--engine-install-url', session.installScriptUrl]), { store, sim });
-  await live.output('Installing Docker...');
+  const live = startEc2Berth(createArgs(sim, 'intr', ['--engine-install-url', session.installScriptUrl]), {
+    store,
+    sim,
+  });
+  await live.waitFor('Installing Docker...');
   live.interrupt();
   const exit = await live.exited;
   expect(exit.code).not.toBe(0);
-  expect(exit.ms).toBeLessThan(30_000);
+  expect(exit.afterInterruptMs).toBeLessThan(30_000);
   expect(live.stderr()).toMatch(/^Error creating machine: Interrupted while installing/m);
   expect(live.stdout()).toMatch(/\(intr\) Terminated instance i-/);
   expect(await storedMachines(store)).toEqual([]);

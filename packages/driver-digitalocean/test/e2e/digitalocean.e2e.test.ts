@@ -1,10 +1,9 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DigitalOceanSimulator, TestSession, tryDocker } from '@berth/test-kit';
+import { berthOnPath, DigitalOceanSimulator, TestSession, tryDocker } from '@berth/test-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { berthOnPath } from '../../../cli/test/e2e/support/shell.js';
-import { doBash, doBerth, doBerthOk, driverProcessesFor, startBerth } from './support/do-berth.js';
+import { doBash, doBerth, doBerthOk, driverProcessesFor, startDoBerth } from './support/do-berth.js';
 
 let session: TestSession;
 let sim: DigitalOceanSimulator;
@@ -368,12 +367,12 @@ describe('an interrupted create leaves nothing behind', () => {
   it.each(cases)('$signal during $phase ($name)', async (c) => {
     if (c.slow) sim.slow(4_000, { operation: c.slow, times: 1 });
     if (c.noIp) sim.noIp();
-    const berth = startBerth(createArgs(c.name), { store });
+    const berth = startDoBerth(createArgs(c.name), { store });
     // With a slow call, the signal lands while its request is at the simulator (already acted on).
     await Promise.all([berth.waitFor(c.line), c.slow ? sim.waitForCall(c.slow) : undefined]);
     const interrupted = Date.now();
     berth.child.kill(c.signal);
-    const code = await berth.exited;
+    const { code } = await berth.exited;
     sim.clearFaults();
     outputs.push(berth.stdout(), berth.stderr());
     expect(Date.now() - interrupted).toBeLessThan(15_000);

@@ -1,11 +1,9 @@
 import { readFile } from 'node:fs/promises';
+import { dockerMachineFixture } from '@berth/test-kit';
 import { expect, it } from 'vitest';
 import { DEFAULT_API_URL, DIGITALOCEAN_FLAGS } from '../../src/flags.js';
 
-const FIXTURE = new URL(
-  '../../../../../shared/fixtures/docker-machine-0.16/outputs/help-create-driver-digitalocean.stdout',
-  import.meta.url,
-);
+const FIXTURE = dockerMachineFixture('outputs', 'help-create-driver-digitalocean.stdout');
 
 interface ReferenceFlag {
   name: string;

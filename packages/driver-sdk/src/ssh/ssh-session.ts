@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { BerthError } from '@berth/driver-protocol';
 import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
+import { cancelled } from '../abortable-sleep.js';
 import { fingerprint, pinKey, readPinnedKey } from './known-hosts.js';
 import { shellQuote } from './shell-quote.js';
 import {
@@ -23,6 +24,8 @@ export interface SshConnectOptions {
   knownHostsFile?: string;
   /** Connection plus handshake bound. */
   timeoutMs?: number;
+  /** Ctrl-C: ends a connection attempt at once, even one to a port that accepts and never answers. */
+  signal?: AbortSignal;
 }
 
 export interface RunOptions {
@@ -100,6 +103,9 @@ export class SshSession {
       let settled = false;
       client.once('ready', () => {
         settled = true;
+        // Commands are many small packets: with Nagle's algorithm each one waited for the host's
+        // delayed ACK (about 40 ms a command, twice for an upload).
+        client.setNoDelay(true);
         resolve();
       });
       client.on('error', (error: Ssh2Error) => {
@@ -115,6 +121,16 @@ export class SshSession {
           reject(translateConnectError(error, endpoint, options.keyPath, timeoutMs));
         }
       });
+      const onAbort = () => {
+        if (settled) return;
+        settled = true;
+        client.destroy();
+        reject(cancelled(`connecting to ${options.host}:${options.port} over SSH`));
+      };
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      client.once('ready', () => options.signal?.removeEventListener('abort', onAbort));
+      client.once('close', () => options.signal?.removeEventListener('abort', onAbort));
       client.connect(config);
     });
     if (options.knownHostsFile && pinned === undefined && presented) {

@@ -1,4 +1,5 @@
 import { isBerthError } from '@berth/driver-protocol';
+import { sleep, throwIfCancelled } from '../abortable-sleep.js';
 import { SshTimeoutError } from './ssh-errors.js';
 import { type SshConnectOptions, SshSession } from './ssh-session.js';
 
@@ -15,10 +16,11 @@ export async function waitForSsh(options: SshConnectOptions, wait: WaitForSshOpt
   const deadline = Date.now() + wait.timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
-    wait.signal?.throwIfAborted();
+    throwIfCancelled(wait.signal, 'waiting for SSH');
     const remaining = deadline - Date.now();
+    const timeoutMs = Math.min(options.timeoutMs ?? 20_000, remaining);
     try {
-      return await SshSession.connect({ ...options, timeoutMs: Math.min(options.timeoutMs ?? 20_000, remaining) });
+      return await SshSession.connect({ ...options, timeoutMs, ...(wait.signal ? { signal: wait.signal } : {}) });
     } catch (error) {
       last = error;
       const retryable =
@@ -26,7 +28,7 @@ export async function waitForSsh(options: SshConnectOptions, wait: WaitForSshOpt
         (error.code === 'SshConnect' || error.code === 'SshTimeout' || (wait.retryAuth && error.code === 'SshAuth'));
       if (!retryable) throw error;
     }
-    await new Promise((r) => setTimeout(r, Math.min(1_000, Math.max(0, deadline - Date.now()))));
+    await sleep(Math.min(1_000, Math.max(0, deadline - Date.now())), wait.signal, 'waiting for SSH');
   }
   if (isBerthError(last)) throw last;
   throw new SshTimeoutError({ user: options.user, host: options.host, port: options.port }, wait.timeoutMs, last);

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BERTH_BIN } from '@berth/test-kit';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { BERTH_BIN } from '../../e2e/support/berth.js';
 
 let store: string;
 beforeAll(async () => {

@@ -1,24 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { runBerthOk } from '@berth/test-kit';
 import { afterAll, beforeAll } from 'vitest';
-
-/** The real `berth` executable. */
-export const BERTH_RUN = fileURLToPath(new URL('../../../bin/run.js', import.meta.url));
-
-/** Runs the real `berth` with `MACHINE_STORAGE_PATH=store` (and `env`); rejects on a non-zero exit. */
-export function berthIn(
-  store: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ stdout: string; stderr: string }> {
-  return promisify(execFile)(process.execPath, [BERTH_RUN, ...args], {
-    env: { ...process.env, MACHINE_STORAGE_PATH: store, ...env },
-  });
-}
 
 /**
  * For the enclosing describe block: a temporary store holding the `none` machine `web` at `url`,
@@ -29,7 +13,7 @@ export function useNoneMachineStore(url: string): { readonly path: string } {
   const saved = process.env.MACHINE_STORAGE_PATH;
   beforeAll(async () => {
     store.path = await mkdtemp(join(tmpdir(), 'berth-unit-'));
-    await berthIn(store.path, ['create', '-d', 'none', '--url', url, 'web']);
+    await runBerthOk(['create', '-d', 'none', '--url', url, 'web'], { store: store.path });
     process.env.MACHINE_STORAGE_PATH = store.path;
   });
   afterAll(async () => {

@@ -1,5 +1,6 @@
 import { cp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { snapshotTree } from '@berth/test-kit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type CertBootstrapEvent, ensureCaAndClientCert } from '../../../src/certs/ca-bootstrap.js';
 import { certIssuedBy, certMatchesKey, certNotAfter } from '../../../src/certs/cert-checks.js';
@@ -12,11 +13,14 @@ import {
   ClientCertInvalidError,
   OrphanKeyError,
 } from '../../../src/errors/cert-errors.js';
-import { copyFixtureStore, makeTempDir, removeTempDir, snapshotFiles } from '../store/support/fixture-store.js';
+import { copyFixtureStore, makeTempDir, removeTempDir } from '../store/support/fixture-store.js';
 import { here, runNode } from '../store/support/run-node.js';
 import { forgeVerifies } from './support/forge.js';
 import { opensslText, opensslVerify } from './support/openssl.js';
 import { makeClientCert, makeTestCa } from './support/test-ca.js';
+
+/** Files only, mtimes too: ensuring may briefly create (and remove) a lock directory beside them. */
+const FILES_ONLY = { directories: false, mtimes: true };
 
 const mode = async (path: string) => (await stat(path)).mode & 0o777;
 
@@ -78,20 +82,20 @@ describe('ensureCaAndClientCert', () => {
     expect(clientText).toContain('Subject: O = "unknown.<bootstrap>"');
     expect(clientText).toContain('TLS Web Client Authentication');
 
-    const before = await snapshotFiles(certsDir);
+    const before = await snapshotTree(certsDir, FILES_ONLY);
     const again = await ensureCaAndClientCert(certsDir, { org: 'unknown', onProgress: (e) => events.push(e) });
     expect(again).toMatchObject({ caCreated: false, clientCertCreated: false, clientCertRenewed: false });
     expect(events).toHaveLength(2);
-    expect(await snapshotFiles(certsDir)).toEqual(before);
+    expect(await snapshotTree(certsDir, FILES_ONLY)).toEqual(before);
   });
 
   it('uses the certificates docker-machine created without touching them', async () => {
     const root = await copyFixtureStore();
     try {
-      const before = await snapshotFiles(join(root, 'certs'));
+      const before = await snapshotTree(join(root, 'certs'), FILES_ONLY);
       const result = await ensureCaAndClientCert(join(root, 'certs'), { now: new Date('2027-01-01T00:00:00Z') });
       expect(result).toMatchObject({ caCreated: false, clientCertCreated: false, clientCertRenewed: false });
-      expect(await snapshotFiles(join(root, 'certs'))).toEqual(before);
+      expect(await snapshotTree(join(root, 'certs'), FILES_ONLY)).toEqual(before);
     } finally {
       await removeTempDir(join(root, '..'));
     }

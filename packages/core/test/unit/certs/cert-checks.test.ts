@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dockerMachineFixture } from '@berth/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   certIsExpired,
@@ -11,7 +11,6 @@ import {
   serverCertCoversHost,
   subjectAltNames,
 } from '../../../src/certs/cert-checks.js';
-import { FIXTURE_STORE } from '../store/support/fixture-store.js';
 import { forgeVerifies } from './support/forge.js';
 
 const pem: Record<string, string> = {};
@@ -26,7 +25,8 @@ beforeAll(async () => {
     serverKey: 'machines/dm-generic/server-key.pem',
     machineCa: 'machines/dm-generic/ca.pem',
   };
-  for (const [name, path] of Object.entries(files)) pem[name] = await readFile(join(FIXTURE_STORE, path), 'utf8');
+  for (const [name, path] of Object.entries(files))
+    pem[name] = await readFile(dockerMachineFixture('store', path), 'utf8');
 });
 
 const get = (name: string) => pem[name] ?? '';

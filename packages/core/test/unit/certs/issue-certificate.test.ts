@@ -1,10 +1,10 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dockerMachineFixture } from '@berth/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueCertificate } from '../../../src/certs/issue-certificate.js';
 import { generateRsaKeyPair } from '../../../src/certs/key-pair.js';
-import { FIXTURE_STORE, makeTempDir, removeTempDir } from '../store/support/fixture-store.js';
+import { makeTempDir, removeTempDir } from '../store/support/fixture-store.js';
 import { forgeVerifies, rawNames } from './support/forge.js';
 import { opensslText, opensslVerify } from './support/openssl.js';
 import { makeClientCert, makeTestCa, type TestIdentity } from './support/test-ca.js';
@@ -75,8 +75,8 @@ describe('issueCertificate: client profile', () => {
 describe('issueCertificate with the CA docker-machine created (fixture)', () => {
   it('copies the issuer name byte for byte and chains to it', async () => {
     const fixtureCa = {
-      certPem: await readFile(join(FIXTURE_STORE, 'certs', 'ca.pem'), 'utf8'),
-      keyPem: await readFile(join(FIXTURE_STORE, 'certs', 'ca-key.pem'), 'utf8'),
+      certPem: await readFile(dockerMachineFixture('store', 'certs', 'ca.pem'), 'utf8'),
+      keyPem: await readFile(dockerMachineFixture('store', 'certs', 'ca-key.pem'), 'utf8'),
     };
     const key = await generateRsaKeyPair();
     const certPem = await issueCertificate({

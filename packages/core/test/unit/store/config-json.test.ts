@@ -1,15 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dockerMachineFixture } from '@berth/test-kit';
 import { describe, expect, it } from 'vitest';
 import { MachineConfigError, MachineConfigVersionError } from '../../../src/errors/store-errors.js';
 import { parseHostConfig, serializeHostConfig } from '../../../src/store/config-json.js';
 import type { HostConfig } from '../../../src/store/host-config.js';
-import { FIXTURE_STORE, fixtureOutput } from './support/fixture-store.js';
+import { fixtureOutput } from './support/fixture-store.js';
 
 const origin = { machineName: 'm1', configPath: '/s/machines/m1/config.json' };
 
 function fixtureConfig(name: string): Promise<string> {
-  return readFile(join(FIXTURE_STORE, 'machines', name, 'config.json'), 'utf8');
+  return readFile(dockerMachineFixture('store', 'machines', name, 'config.json'), 'utf8');
 }
 
 function parseError(text: string): MachineConfigError {

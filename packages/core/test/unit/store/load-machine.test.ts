@@ -1,5 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { snapshotTree } from '@berth/test-kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   MachineConfigError,
@@ -8,7 +9,7 @@ import {
 } from '../../../src/errors/store-errors.js';
 import { listMachineNames, listMachines, loadMachine, machineExists } from '../../../src/store/load-machine.js';
 import { type Store, storeAt } from '../../../src/store/store-layout.js';
-import { copyFixtureStore, fixtureOutput, makeTempDir, removeTempDir, snapshotTree } from './support/fixture-store.js';
+import { copyFixtureStore, fixtureOutput, makeTempDir, removeTempDir } from './support/fixture-store.js';
 
 let root: string;
 let store: Store;
@@ -169,7 +170,7 @@ describe('listMachines', () => {
       expect(await listMachines(missing)).toEqual([]);
       expect(await machineExists(missing, 'x')).toBe(false);
       await expect(loadMachine(missing, 'x')).rejects.toBeInstanceOf(MachineNotFoundError);
-      expect(await snapshotTree(dir)).toHaveLength(1);
+      expect(Object.keys(await snapshotTree(dir))).toEqual(['/']);
     } finally {
       await removeTempDir(dir);
     }
@@ -186,7 +187,7 @@ describe('read-only operations', () => {
     );
     await mkdir(join(root, 'machines', 'broken'));
     await writeFile(join(root, 'machines', 'broken', 'config.json'), '');
-    const before = await snapshotTree(root);
+    const before = await snapshotTree(root, { mtimes: true });
 
     await listMachines(store);
     await listMachineNames(store);
@@ -196,7 +197,7 @@ describe('read-only operations', () => {
     await loadMachine(store, 'missing').catch(() => undefined);
     await machineExists(store, 'dm-generic');
 
-    expect(await snapshotTree(root)).toEqual(before);
+    expect(await snapshotTree(root, { mtimes: true })).toEqual(before);
   });
 });
 

@@ -1,17 +1,16 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dockerMachineFixture } from '@berth/test-kit';
 import { describe, expect, it } from 'vitest';
 import { parseHostConfig, serializeHostConfig } from '../../../src/store/config-json.js';
 import { newHostConfig } from '../../../src/store/new-host-config.js';
 import { storeAt } from '../../../src/store/store-layout.js';
-import { FIXTURE_STORE } from './support/fixture-store.js';
 
 // The store path docker-machine used when it recorded the fixtures.
 const store = storeAt('/home/dmuser/.docker/machine');
 
 describe('newHostConfig', () => {
   it('writes the same bytes docker-machine wrote for dm-generic', async () => {
-    const expected = await readFile(join(FIXTURE_STORE, 'machines', 'dm-generic', 'config.json'), 'utf8');
+    const expected = await readFile(dockerMachineFixture('store', 'machines', 'dm-generic', 'config.json'), 'utf8');
     const driver = parseHostConfig(expected, { machineName: 'dm-generic', configPath: 'x' }).config.Driver;
     const config = newHostConfig({
       store,
@@ -30,7 +29,7 @@ describe('newHostConfig', () => {
   });
 
   it('writes the same bytes docker-machine wrote for legacy-none', async () => {
-    const expected = await readFile(join(FIXTURE_STORE, 'machines', 'legacy-none', 'config.json'), 'utf8');
+    const expected = await readFile(dockerMachineFixture('store', 'machines', 'legacy-none', 'config.json'), 'utf8');
     const driver = JSON.parse(expected).Driver;
     const config = newHostConfig({ store, name: 'legacy-none', driverName: 'none', driver });
     expect(serializeHostConfig(config)).toBe(expected);

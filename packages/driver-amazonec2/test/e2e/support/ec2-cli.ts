@@ -1,9 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Ec2Simulator } from '@berth/test-kit';
-import { runCommand } from '@berth/test-kit';
-import { BERTH_BIN, type BerthRun, berth } from '../../../../cli/test/e2e/support/berth.js';
+import {
+  BerthExitError,
+  type BerthRun,
+  type Ec2Simulator,
+  type RunningBerth,
+  runBerth,
+  runCommand,
+  startBerth,
+} from '@berth/test-kit';
 
 /**
  * The environment of every berth run here. Credentials come from the simulator; the SDK may not
@@ -52,7 +57,7 @@ export interface Ec2RunOptions {
 
 export async function ec2Berth(args: string[], options: Ec2RunOptions): Promise<BerthRun> {
   guardEndpoint(args);
-  const run = await berth(args, {
+  const run = await runBerth(args, {
     store: options.store,
     env: ec2Env(options.sim, options.env),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
@@ -63,62 +68,19 @@ export async function ec2Berth(args: string[], options: Ec2RunOptions): Promise<
 
 export async function ec2BerthOk(args: string[], options: Ec2RunOptions): Promise<BerthRun> {
   const run = await ec2Berth(args, options);
-  if (run.code !== 0) {
-    throw new Error(`berth ${args.join(' ')} exited ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
-  }
+  if (run.code !== 0) throw new BerthExitError(args, run);
   return run;
 }
 
-/** A berth process to interrupt: its output so far, and its exit. */
-export interface LiveBerth {
-  child: ChildProcess;
-  stdout(): string;
-  stderr(): string;
-  /** Resolves once stdout contains `text`. */
-  output(text: string): Promise<void>;
-  exited: Promise<{ code: number | null; ms: number }>;
-  interrupt(signal?: NodeJS.Signals): number;
-}
-
-export function startBerth(args: string[], options: Ec2RunOptions): LiveBerth {
+/** A berth process to interrupt (see {@link RunningBerth}); its output joins {@link captured} when it exits. */
+export function startEc2Berth(args: string[], options: Ec2RunOptions): RunningBerth {
   guardEndpoint(args);
-  const child = spawn(process.execPath, [BERTH_BIN, ...args], {
-    env: { ...process.env, MACHINE_STORAGE_PATH: options.store, ...ec2Env(options.sim, options.env) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const waiters: Array<{ text: string; resolve: () => void }> = [];
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-    for (const waiter of waiters.filter((w) => out.includes(w.text))) waiter.resolve();
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
-  let interruptedAt = Date.now();
-  const exited = new Promise<{ code: number | null; ms: number }>((resolve) =>
-    child.on('close', (code) => {
-      captured.push(out, err);
-      resolve({ code, ms: Date.now() - interruptedAt });
-    }),
+  const live = startBerth(args, { store: options.store, env: ec2Env(options.sim, options.env) });
+  void live.exited.then(
+    (exit) => captured.push(exit.stdout, exit.stderr),
+    () => {},
   );
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    output: (text) =>
-      new Promise<void>((resolve) => {
-        if (out.includes(text)) resolve();
-        else waiters.push({ text, resolve });
-      }),
-    exited,
-    interrupt(signal = 'SIGINT') {
-      interruptedAt = Date.now();
-      child.kill(signal);
-      return interruptedAt;
-    },
-  };
+  return live;
 }
 
 /** Machine names in the store (none when the directory does not exist). */
@@ -159,10 +121,9 @@ export async function writeMachine(
 
 /** The config.json of a throwaway `none` machine named `template-none` (created, read, removed). */
 export async function configTemplate(store: string): Promise<string> {
-  const env = {};
-  const made = await berth(['create', '-d', 'none', '--url', 'tcp://127.0.0.1:1', 'template-none'], { store, env });
+  const made = await runBerth(['create', '-d', 'none', '--url', 'tcp://127.0.0.1:1', 'template-none'], { store });
   if (made.code !== 0) throw new Error(`template machine: ${made.stderr}`);
   const text = await readFile(join(store, 'machines', 'template-none', 'config.json'), 'utf8');
-  await berth(['rm', '-y', 'template-none'], { store, env });
+  await runBerth(['rm', '-y', 'template-none'], { store });
   return text;
 }

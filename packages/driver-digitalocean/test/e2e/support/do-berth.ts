@@ -1,7 +1,13 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
-import { runCommand } from '@berth/test-kit';
-import { BERTH_BIN, type BerthOptions, type BerthRun, berth } from '../../../../cli/test/e2e/support/berth.js';
+import {
+  type BerthOptions,
+  type BerthRun,
+  bashWithBerth,
+  type RunningBerth,
+  runBerth,
+  runBerthOk,
+  startBerth,
+} from '@berth/test-kit';
 
 /**
  * Environment for every berth run of these tests: no traffic can leave for DigitalOcean. An
@@ -35,16 +41,13 @@ export function assertOffline(args: string[]): void {
 /** `berth` with {@link OFFLINE_ENV} and the {@link assertOffline} guard. */
 export function doBerth(args: string[], options: BerthOptions): Promise<BerthRun> {
   assertOffline(args);
-  return berth(args, { ...options, env: { ...OFFLINE_ENV, ...options.env } });
+  return runBerth(args, { ...options, env: { ...OFFLINE_ENV, ...options.env } });
 }
 
 /** Like doBerth, but fails with the output when the exit code is not 0. */
-export async function doBerthOk(args: string[], options: BerthOptions): Promise<BerthRun> {
-  const run = await doBerth(args, options);
-  if (run.code !== 0) {
-    throw new Error(`berth ${args.join(' ')} exited ${run.code}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
-  }
-  return run;
+export function doBerthOk(args: string[], options: BerthOptions): Promise<BerthRun> {
+  assertOffline(args);
+  return runBerthOk(args, { ...options, env: { ...OFFLINE_ENV, ...options.env } });
 }
 
 /**
@@ -52,64 +55,21 @@ export async function doBerthOk(args: string[], options: BerthOptions): Promise<
  * variables: the docker CLI would send its TLS connection to the test host through them.
  */
 export function doBash(script: string, store: string, binDir: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, MACHINE_STORAGE_PATH: store, PATH: `${binDir}:${process.env.PATH}` };
-  for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'])
-    delete env[name];
-  env.DIGITALOCEAN_API_URL = OFFLINE_ENV.DIGITALOCEAN_API_URL;
-  env.DIGITALOCEAN_ACCESS_TOKEN = '';
-  return runCommand('bash', ['-c', script], { env, timeoutMs: 180_000 });
-}
-
-export interface RunningBerth {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  /** Resolves once stdout or stderr contains `text`. */
-  waitFor: (text: string) => Promise<void>;
-  exited: Promise<number | null>;
+  return bashWithBerth(script, {
+    store,
+    binDir,
+    unset: ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy'],
+    env: {
+      DIGITALOCEAN_API_URL: OFFLINE_ENV.DIGITALOCEAN_API_URL as string,
+      DIGITALOCEAN_ACCESS_TOKEN: '',
+    },
+  });
 }
 
 /** Starts berth in the background (to interrupt it), with {@link OFFLINE_ENV} and the guard. */
-export function startBerth(args: string[], options: { store: string; env?: Record<string, string> }): RunningBerth {
+export function startDoBerth(args: string[], options: BerthOptions): RunningBerth {
   assertOffline(args);
-  const child = spawn(process.execPath, [BERTH_BIN, ...args], {
-    env: { ...process.env, MACHINE_STORAGE_PATH: options.store, ...OFFLINE_ENV, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const waiters: Array<{ text: string; resolve: () => void }> = [];
-  const check = () => {
-    for (const waiter of [...waiters]) {
-      if (out.includes(waiter.text) || err.includes(waiter.text)) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve();
-      }
-    }
-  };
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-    check();
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-    check();
-  });
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return {
-    child,
-    stdout: () => out,
-    stderr: () => err,
-    waitFor: (text) =>
-      new Promise<void>((resolve, reject) => {
-        waiters.push({ text, resolve });
-        check();
-        void exited.then(() =>
-          reject(new Error(`berth exited before printing "${text}"\nstdout:\n${out}\nstderr:\n${err}`)),
-        );
-      }),
-    exited,
-  };
+  return startBerth(args, { ...options, env: { ...OFFLINE_ENV, ...options.env } });
 }
 
 /**
