@@ -19,6 +19,7 @@ const BUILTIN_DRIVERS: Readonly<Record<string, () => Promise<Driver>>> = {
   amazonec2: async () => new (await import('@berth/driver-amazonec2')).AmazonEc2Driver(),
   virtualbox: async () => new (await import('@berth/driver-virtualbox')).VirtualBoxDriver(),
   hyperv: async () => new (await import('@berth/driver-hyperv')).HypervDriver(),
+  qemu: async () => new (await import('@berth/driver-qemu')).QemuDriver(),
 };
 
 /** berth's built-in drivers for this run: in process, or as processes when BERTH_ISOLATE_DRIVERS=1. */

@@ -69,6 +69,11 @@ export const SHARED_CREATE_FLAGS = {
   }),
   'swarm-experimental': Flags.boolean({ summary: 'Enable Swarm experimental features' }),
   'tls-san': Flags.string({ summary: 'Support extra SANs for TLS certs', multiple: true, multipleNonGreedy: true }),
+  // Berth's own: where local drivers' images come from for air-gapped machines (and the tests).
+  'image-mirror': Flags.string({
+    summary: "Fetch local drivers' images from this URL instead (the image's file name is appended)",
+    env: 'BERTH_IMAGE_MIRROR',
+  }),
 };
 
 /** The driver's name, read from argv before the real parse (which needs the driver's own flags). */

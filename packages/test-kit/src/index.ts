@@ -23,6 +23,14 @@ export {
 } from './fixtures/shared-fixtures.js';
 export { NETWORK_NAME, type TestNetwork } from './hosts/network.js';
 export { type HostVariant, TestHost, type TestHostInfo } from './hosts/test-host.js';
+export {
+  type ImageFault,
+  type ImageRequestRecord,
+  type ImageServer,
+  type ImageServerFile,
+  type ImageServerOptions,
+  startImageServer,
+} from './image-server/image-server.js';
 export { ensureImages, type TestImages } from './images/ensure-images.js';
 export { INSTALL_SCRIPT } from './install-script/install-script.js';
 export { LABEL_KIT, LABEL_OWNER, LABEL_RUN } from './session/labels.js';

@@ -87,6 +87,9 @@ export default class Create extends BerthCommand {
         ...(env.MACHINE_TLS_CLIENT_KEY ? { clientKey: env.MACHINE_TLS_CLIENT_KEY } : {}),
       },
       progress: (line) => this.log(line),
+      // On a terminal the image download draws docker-machine's 0%....10%.... line in pieces.
+      ...(process.stdout.isTTY ? { isTty: true, imageProgress: (text: string) => process.stdout.write(text) } : {}),
+      ...(flags['image-mirror'] ? { imageMirror: flags['image-mirror'] } : {}),
       signal: this.abort.signal,
     });
     this.log(

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 
 const binDir = fileURLToPath(new URL('../../../../node_modules/.bin/', import.meta.url));
-const drivers = ['generic', 'none', 'virtualbox', 'hyperv', 'digitalocean', 'amazonec2'];
+const drivers = ['generic', 'none', 'virtualbox', 'hyperv', 'digitalocean', 'amazonec2', 'qemu'];
 
 it.each(drivers)('berth-driver-%s is installed and, run by hand, explains itself and exits 1', async (name) => {
   const env = { ...process.env };

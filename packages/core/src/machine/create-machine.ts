@@ -1,4 +1,4 @@
-import { type FlagValues, isBerthError } from '@berth/driver-protocol';
+import { type FlagValues, type ImageRequest, isBerthError } from '@berth/driver-protocol';
 import { waitForSsh } from '@berth/driver-sdk/ssh';
 import { type CertBootstrapEvent, ensureCaAndClientCert } from '../certs/ca-bootstrap.js';
 import type { CertPaths } from '../certs/cert-paths.js';
@@ -30,6 +30,12 @@ export interface CreateMachineRequest {
   certPaths?: Partial<CertPaths>;
   /** One line per step (stdout, in docker-machine's wording). */
   progress: (line: string) => void;
+  /** The image download's progress text, pieces of a line on a TTY; by default, lines through `progress`. */
+  imageProgress?: (text: string) => void;
+  /** Whether progress goes to a terminal (the download shows docker-machine's percentage line). */
+  isTty?: boolean;
+  /** `--image-mirror`: where a local driver's image is fetched from instead of its URL. */
+  imageMirror?: string;
   signal?: AbortSignal;
 }
 
@@ -93,6 +99,19 @@ export async function createMachine(ctx: BerthContext, request: CreateMachineReq
 
   progress('Running pre-create checks...');
   await inPhase('pre-create', () => driver.preCreateCheck(machineParams(store, record), { signal }));
+  // A local driver's image, fetched where docker-machine fetched boot2docker: in the pre-create step.
+  // Imported on first use: the download code (undici) is for local drivers' creates only.
+  const image = configured.image
+    ? await inPhase('pre-create', async () =>
+        (await import('./machine-image.js')).fetchMachineImage(ctx, configured.image as ImageRequest, {
+          machineName: name,
+          progress: request.imageProgress ?? ((text) => progress(text.replace(/\n$/, ''))),
+          ...(request.imageMirror ? { mirror: request.imageMirror } : {}),
+          ...(request.isTty ? { isTty: true } : {}),
+          ...(signal ? { signal } : {}),
+        }),
+      )
+    : undefined;
 
   // From here on the machine exists; any failure rolls it back.
   await createMachineDir(store, name);
@@ -100,7 +119,10 @@ export async function createMachine(ctx: BerthContext, request: CreateMachineReq
     await saveMachine(store, record.config);
     progress('Creating machine...');
     const created = await inPhase('driver-create', () =>
-      driver.create(machineParams(store, record), { signal, timeoutMs: 20 * MINUTE }),
+      driver.create(
+        { ...machineParams(store, record), ...(image ? { image } : {}) },
+        { signal, timeoutMs: 20 * MINUTE },
+      ),
     );
     record.config.Driver = created.driverConfig;
     await saveMachine(store, record.config);

@@ -112,7 +112,9 @@ describe('interrupting berth (Ctrl-C)', () => {
     expect(exit.code).toBe(1);
     expect(exit.killedBy).toBeNull(); // berth handles SIGINT itself
     expect(exit.afterInterruptMs).toBeLessThan(15_000);
-    expect(exit.stderr).toMatch(/^Error creating machine: Interrupted while (waiting for SSH|connecting to 127\.0\.0\.1:\d+ over SSH)$/m);
+    expect(exit.stderr).toMatch(
+      /^Error creating machine: Interrupted while (waiting for SSH|connecting to 127\.0\.0\.1:\d+ over SSH)$/m,
+    );
     expect(exit.stderr).toContain('Berth removed the unfinished machine "intr"');
     expect(await readdir(join(store, 'machines'))).toEqual([]);
   });
@@ -123,7 +125,9 @@ describe('interrupting berth (Ctrl-C)', () => {
     setTimeout(() => controller.abort(), 2_000);
     const run = await running;
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^Error creating machine: Interrupted while (waiting for SSH|connecting to 127\.0\.0\.1:\d+ over SSH)$/m);
+    expect(run.stderr).toMatch(
+      /^Error creating machine: Interrupted while (waiting for SSH|connecting to 127\.0\.0\.1:\d+ over SSH)$/m,
+    );
     expect(await readdir(join(store, 'machines'))).toEqual([]);
   });
 

@@ -1,0 +1,1 @@
+export { QemuDriver } from './driver.js';

@@ -1,0 +1,4 @@
+import { serve } from '@berth/driver-sdk';
+import { QemuDriver } from './driver.js';
+
+serve(new QemuDriver());
