@@ -3,12 +3,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-# The cloud-init seed tests read Berth's ISO images with the real tools, and its YAML with PyYAML (what cloud-init parses with).
-if ! command -v isoinfo >/dev/null 2>&1 || ! command -v xorriso >/dev/null 2>&1 || ! /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1; then
-  printf '==> %s\n' "installing xorriso, genisoimage and python3-yaml from the distribution"
+# Tools the tests use from Debian: isoinfo/xorriso (the seed ISO is read with the real tools),
+# PyYAML (what cloud-init parses user-data with), qemu and qemu-img (the qemu driver's real VMs).
+test_tools() {
+  command -v isoinfo && command -v xorriso && command -v qemu-system-x86_64 && command -v qemu-img &&
+    /usr/bin/python3 -c 'import yaml'
+}
+if ! test_tools >/dev/null 2>&1; then
+  printf '==> %s\n' "installing the test tools from the distribution"
   sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q xorriso genisoimage python3-yaml
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd flock /tmp/apt.lock apt-get install -y -q --no-install-recommends \
+    xorriso genisoimage python3-yaml qemu-system-x86 qemu-utils
 fi
 printf '==> lint (biome)\n'
 npx biome ci --colors=off .
