@@ -32,6 +32,7 @@ export {
   startImageServer,
 } from './image-server/image-server.js';
 export { ensureImages, type TestImages } from './images/ensure-images.js';
+export { ensureQemuImage, type QemuTestImage } from './images/qemu-image.js';
 export { INSTALL_SCRIPT } from './install-script/install-script.js';
 export { LABEL_KIT, LABEL_OWNER, LABEL_RUN } from './session/labels.js';
 export { reapOrphans, reapRun } from './session/reap.js';
@@ -57,3 +58,5 @@ export {
 } from './ssh/scripted-ssh-host.js';
 export { sshExec, waitForSsh } from './ssh/ssh-exec.js';
 export { type SnapshotOptions, snapshotTree, type TreeSnapshot } from './store/store-snapshot.js';
+export { ensureQemuPackages } from './vm/qemu-packages.js';
+export { type BootTestVmOptions, bootTestVm, freeLocalPort, type PortForward, TestVm } from './vm/test-vm.js';

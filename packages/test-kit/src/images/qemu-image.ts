@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { access, mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mustRun } from '../engine/run-command.js';
+import { ensureQemuPackages } from '../vm/qemu-packages.js';
+import { CACHE_DIR } from './ensure-images.js';
+import { RECIPES_DIR } from './recipes-dir.js';
+
+/** A bootable Debian 12 disk for qemu, with what qemu's direct kernel boot needs beside it. */
+export interface QemuTestImage {
+  /** qcow2 base disk: an unpartitioned ext4 root (`root=/dev/vda`); never written by a VM. */
+  disk: string;
+  /** The cloud kernel and initramfs from the image's /boot: the disk has no bootloader. */
+  kernel: string;
+  initrd: string;
+  /** Kernel command line that boots this disk with its console on the first serial port. */
+  append: string;
+  /** The recipe's hash, which names the cache directory. */
+  recipeHash: string;
+}
+
+const RECIPE = 'build-qemu-debian12.sh';
+const LOCK_FILE = '/var/lock/berth-testkit-qemu-image.lock';
+const KERNEL_APPEND = 'root=/dev/vda rw console=ttyS0,115200n8';
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Builds the qemu test disk when its recipe changed (the cache directory carries the recipe's
+ * hash), else reuses it. A file lock keeps concurrent test processes from building twice; a build
+ * writes to a temporary directory and renames it, so a killed build leaves no usable-looking disk.
+ */
+export async function ensureQemuImage(
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<QemuTestImage> {
+  await ensureQemuPackages(log);
+  const script = join(RECIPES_DIR, RECIPE);
+  const recipeHash = createHash('sha256')
+    .update(await readFile(script))
+    .digest('hex')
+    .slice(0, 12);
+  const dir = join(CACHE_DIR, `qemu-debian12-${recipeHash}`);
+  const image: QemuTestImage = {
+    disk: join(dir, 'disk.qcow2'),
+    kernel: join(dir, 'vmlinuz'),
+    initrd: join(dir, 'initrd.img'),
+    append: KERNEL_APPEND,
+    recipeHash,
+  };
+  if ((await exists(image.disk)) && (await exists(image.kernel)) && (await exists(image.initrd))) return image;
+  await mkdir(CACHE_DIR, { recursive: true });
+  // Checked again under the lock: another process may have built it while this one waited. Disks
+  // of older recipes are removed (about 1 GB each).
+  const guarded = [
+    `[ -f "$1/disk.qcow2" ] && exit 0`,
+    `find "${CACHE_DIR}" -maxdepth 1 -name 'qemu-debian12-*' ! -name "qemu-debian12-${recipeHash}*" -exec rm -rf {} +`,
+    `exec bash "${script}" "$1" "$2"`,
+  ].join('\n');
+  await mustRun('flock', [LOCK_FILE, 'bash', '-c', guarded, 'build', dir, `${dir}-work`], {
+    onOutput: (chunk) => {
+      for (const line of chunk.split('\n')) if (line.trim()) log(line);
+    },
+  });
+  return image;
+}
