@@ -460,6 +460,9 @@ async function main() {
       row(r.metric, r.value, r.target, r.ok);
     const { benchAmazonEc2 } = await import('./amazonec2.mjs');
     for (const r of await benchAmazonEc2({ session, work, log })) row(r.metric, r.value, r.target, r.ok);
+    // A local VM under qemu (TCG here) and the image download against curl.
+    const { benchQemu } = await import('./qemu.mjs');
+    for (const r of await benchQemu({ log })) row(r.metric, r.value, r.target, r.ok);
   } finally {
     log('cleaning up...');
     await cleanup();

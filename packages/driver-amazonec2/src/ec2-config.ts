@@ -1,5 +1,5 @@
 import type { DriverConfig, MachineContext } from '@berth/driver-protocol';
-import { type BaseDriverConfig, baseDriverConfig, composeDriverConfig } from '@berth/driver-sdk';
+import { type BaseDriverConfig, baseDriverConfig, composeDriverConfig, splitBaseConfig } from '@berth/driver-sdk';
 
 /**
  * The amazonec2 driver's own keys of the `Driver` object in config.json. Docker Machine's names and
@@ -121,23 +121,8 @@ export function readEc2Config(machine: MachineContext): Ec2Config {
 
 /** The complete config to hand back: base keys, own keys, then unknown keys kept as they were. */
 export function writeEc2Config(machine: MachineContext, config: Ec2Config): DriverConfig {
-  const {
-    IPAddress,
-    MachineName,
-    SSHUser,
-    SSHPort,
-    SSHKeyPath,
-    StorePath,
-    SwarmMaster,
-    SwarmHost,
-    SwarmDiscovery,
-    ...own
-  } = config;
-  return composeDriverConfig(
-    machine,
-    { IPAddress, MachineName, SSHUser, SSHPort, SSHKeyPath, StorePath, SwarmMaster, SwarmHost, SwarmDiscovery },
-    own as unknown as DriverConfig,
-  );
+  const { base, own } = splitBaseConfig(config);
+  return composeDriverConfig(machine, base, own);
 }
 
 /** The availability zone the config names (`us-east-1` + `a`). */

@@ -2,9 +2,6 @@ import type { Accelerator } from './accelerator.js';
 import type { MachinePaths } from './machine-files.js';
 import type { GuestArch } from './qemu-config.js';
 
-/** The guest's port for the Docker engine (TLS), as on every docker-machine host. */
-export const GUEST_ENGINE_PORT = 2376;
-
 export interface QemuMachineSpec {
   /** The machine's name, shown as the qemu process's guest name. */
   name: string;
@@ -38,7 +35,8 @@ export function qemuArguments(spec: QemuMachineSpec): string[] {
     'id=net0',
     ...(spec.restrictNetwork ? ['restrict=on'] : []),
     `hostfwd=tcp:127.0.0.1:${spec.sshPort}-:22`,
-    `hostfwd=tcp:127.0.0.1:${spec.enginePort}-:${GUEST_ENGINE_PORT}`,
+    // The same port inside: berth provisions dockerd on the port of the machine's URL.
+    `hostfwd=tcp:127.0.0.1:${spec.enginePort}-:${spec.enginePort}`,
   ].join(',');
   const args = [
     '-name',

@@ -1,5 +1,5 @@
 import type { DriverConfig, MachineContext } from '@berth/driver-protocol';
-import { type BaseDriverConfig, baseDriverConfig, composeDriverConfig } from '@berth/driver-sdk';
+import { type BaseDriverConfig, baseDriverConfig, composeDriverConfig, splitBaseConfig } from '@berth/driver-sdk';
 import type { AcceleratorChoice } from './flags.js';
 import { ACCELERATOR_CHOICES, DEFAULT_SSH_USER, defaultQemuBinary } from './flags.js';
 
@@ -25,7 +25,7 @@ export interface QemuOwnConfig {
   Initrd: string;
   Append: string;
   RestrictNetwork: boolean;
-  /** Port on 127.0.0.1 forwarded to the guest's 2376; chosen at create, kept for the machine's life. */
+  /** Port on 127.0.0.1 forwarded to the same port in the guest, where dockerd listens; chosen at create, kept for the machine's life. */
   EnginePort: number;
   /** cloud-init's instance id, written in the seed ("" before create). */
   InstanceID: string;
@@ -73,28 +73,6 @@ export function readQemuConfig(machine: MachineContext): QemuConfig {
 
 /** The complete driver config: base keys, the driver's keys, then unknown keys kept. */
 export function writeQemuConfig(machine: MachineContext, config: QemuConfig): DriverConfig {
-  const {
-    IPAddress,
-    MachineName,
-    SSHUser,
-    SSHPort,
-    SSHKeyPath,
-    StorePath,
-    SwarmMaster,
-    SwarmHost,
-    SwarmDiscovery,
-    ...own
-  } = config;
-  const base = {
-    IPAddress,
-    MachineName,
-    SSHUser,
-    SSHPort,
-    SSHKeyPath,
-    StorePath,
-    SwarmMaster,
-    SwarmHost,
-    SwarmDiscovery,
-  };
-  return composeDriverConfig(machine, base, { ...own });
+  const { base, own } = splitBaseConfig(config);
+  return composeDriverConfig(machine, base, own);
 }

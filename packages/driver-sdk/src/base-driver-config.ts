@@ -57,3 +57,26 @@ export function composeDriverConfig(
   }
   return config;
 }
+
+const BASE_KEYS = [
+  'IPAddress',
+  'MachineName',
+  'SSHUser',
+  'SSHPort',
+  'SSHKeyPath',
+  'StorePath',
+  'SwarmMaster',
+  'SwarmHost',
+  'SwarmDiscovery',
+] as const satisfies readonly (keyof BaseDriverConfig)[];
+
+/** A driver's whole config split into the base keys and its own, for {@link composeDriverConfig}. */
+export function splitBaseConfig(config: BaseDriverConfig): { base: BaseDriverConfig; own: DriverConfig } {
+  const own: DriverConfig = { ...config };
+  const base: Partial<BaseDriverConfig> = {};
+  for (const key of BASE_KEYS) {
+    Object.assign(base, { [key]: config[key] });
+    delete own[key];
+  }
+  return { base: base as BaseDriverConfig, own };
+}

@@ -1,6 +1,6 @@
 export { cancelled, sleep, throwIfCancelled } from './abortable-sleep.js';
 export { BaseDriver } from './base-driver.js';
-export { type BaseDriverConfig, baseDriverConfig, composeDriverConfig } from './base-driver-config.js';
+export { type BaseDriverConfig, baseDriverConfig, composeDriverConfig, splitBaseConfig } from './base-driver-config.js';
 export { type CallContextOptions, createCallContext } from './call-context.js';
 export { boolFlag, intFlag, stringArrayFlag, stringFlag } from './flag-values.js';
 export { JOURNAL_FILE, type JournalEntry, MachineJournal } from './journal.js';

@@ -59,4 +59,3 @@ export {
 export { sshExec, waitForSsh } from './ssh/ssh-exec.js';
 export { type SnapshotOptions, snapshotTree, type TreeSnapshot } from './store/store-snapshot.js';
 export { ensureQemuPackages } from './vm/qemu-packages.js';
-export { type BootTestVmOptions, bootTestVm, freeLocalPort, type PortForward, TestVm } from './vm/test-vm.js';

@@ -39,7 +39,10 @@ export function proxyFor(url: string, settings: ProxySettings): string | undefin
  * undici is loaded here, on the first download, not when core starts.
  */
 export async function createDownloadDispatcher(settings: ProxySettings): Promise<Dispatcher> {
-  const { EnvHttpProxyAgent, interceptors } = await import('undici');
+  const loaded = await import('undici');
+  // In berth's bundle a CommonJS package imported on demand arrives as its default export only.
+  const undici = ('default' in loaded ? loaded.default : loaded) as typeof import('undici');
+  const { EnvHttpProxyAgent, interceptors } = undici;
   const agent = new EnvHttpProxyAgent({
     httpProxy: settings.httpProxy,
     httpsProxy: settings.httpsProxy,

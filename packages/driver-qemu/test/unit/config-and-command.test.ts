@@ -128,7 +128,7 @@ describe('qemu command line', () => {
       'file=/store/machines/vm1/seed.iso,if=virtio,format=raw,readonly=on',
     ]);
     expect(valuesOf(args, '-netdev')).toEqual([
-      'user,id=net0,hostfwd=tcp:127.0.0.1:40022-:22,hostfwd=tcp:127.0.0.1:42376-:2376',
+      'user,id=net0,hostfwd=tcp:127.0.0.1:40022-:22,hostfwd=tcp:127.0.0.1:42376-:42376',
     ]);
     expect(valuesOf(args, '-device')).toEqual(['virtio-net-pci,netdev=net0']);
     expect(valuesOf(args, '-qmp')).toEqual(['unix:/store/machines/vm1/qmp.sock,server=on,wait=off']);

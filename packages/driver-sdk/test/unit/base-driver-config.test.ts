@@ -1,6 +1,6 @@
 import type { MachineContext } from '@berth/driver-protocol';
 import { describe, expect, it } from 'vitest';
-import { baseDriverConfig, composeDriverConfig } from '../../src/index.js';
+import { baseDriverConfig, composeDriverConfig, splitBaseConfig } from '../../src/index.js';
 
 const machine = (driverConfig: Record<string, unknown>): MachineContext => ({
   name: 'dev',
@@ -44,5 +44,16 @@ describe('base driver config', () => {
       'FutureKey',
     ]);
     expect(config).toMatchObject({ IPAddress: '1.2.3.4', SwarmMaster: true, URL: 'tcp://1.2.3.4:2376', FutureKey: 1 });
+  });
+});
+
+describe('splitBaseConfig', () => {
+  it('splits a driver’s whole config into the base keys and its own, which compose back to it', () => {
+    const vm = machine({ Later: 1 });
+    const whole = { ...baseDriverConfig(vm), SSHPort: 40022, EnginePort: 42376, Memory: 1024 };
+    const { base, own } = splitBaseConfig(whole);
+    expect(own).toEqual({ EnginePort: 42376, Memory: 1024 });
+    expect(base).toEqual(baseDriverConfig(machine({ SSHPort: 40022 })));
+    expect(composeDriverConfig(vm, base, own)).toEqual({ ...whole, Later: 1 });
   });
 });

@@ -21,7 +21,9 @@ export interface QemuTestImage {
 
 const RECIPE = 'build-qemu-debian12.sh';
 const LOCK_FILE = '/var/lock/berth-testkit-qemu-image.lock';
-const KERNEL_APPEND = 'root=/dev/vda rw console=ttyS0,115200n8';
+// apparmor=0: the kernel enables AppArmor, but the image leaves out its tools, and dockerd then
+// refuses to start containers ("docker-default profile could not be loaded").
+const KERNEL_APPEND = 'root=/dev/vda rw console=ttyS0,115200n8 apparmor=0';
 
 async function exists(path: string): Promise<boolean> {
   try {
