@@ -9,7 +9,7 @@
 // Traffic stays on loopback: the image comes from the test kit's mirror, the guest's network is
 // restricted (no egress), and its engine is the one the test image ships.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -54,12 +54,21 @@ function timedBerth(args, store) {
   });
 }
 
-/** Wall time of a command (ms); throws on failure. */
+/** Wall time of a command (ms); throws on failure. Asynchronous: the image server runs in this process. */
 function timeCommand(command, args) {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')}: ${result.stderr}`);
-  return Number(process.hrtime.bigint() - started) / 1e6;
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk) => {
+      stderr += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(Number(process.hrtime.bigint() - started) / 1e6);
+      else reject(new Error(`${command} ${args.join(' ')} exited ${code}: ${stderr}`));
+    });
+  });
 }
 
 export async function benchQemu({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
@@ -79,8 +88,8 @@ export async function benchQemu({ log = (line) => process.stderr.write(`${line}\
     await ensureImage({ url: `https://images.invalid/${IMAGE_NAME}`, checksum, cacheDir, mirror: server.url });
     const berthMs = Date.now() - berthStart;
     const curlOut = join(work, 'curl.qcow2');
-    const curlMs = timeCommand('curl', ['-sSf', '-o', curlOut, server.urlOf(IMAGE_NAME)]);
-    const sumMs = timeCommand('sha512sum', [curlOut]);
+    const curlMs = await timeCommand('curl', ['-sSf', '-o', curlOut, server.urlOf(IMAGE_NAME)]);
+    const sumMs = await timeCommand('sha512sum', [curlOut]);
     const rate = (ms) => `${(mb / (ms / 1000)).toFixed(0)} MiB/s`;
     rows.push({
       metric: `image download, ${mb.toFixed(0)} MiB, loopback: berth (fetch + sha512 + rename)`,
@@ -133,7 +142,7 @@ export async function benchQemu({ log = (line) => process.stderr.write(`${line}\
     ];
     const create = await timedBerth(args, store);
     const accel =
-      [...create.seen.keys()].find((line) => /Starting QEMU VM \((\w+)\)/.test(line))?.match(/\((\w+)\)/)?.[1] ?? '?';
+      [...create.seen.keys()].map((line) => /Starting QEMU VM \((\w+)\)/.exec(line)?.[1]).find(Boolean) ?? '?';
     const toSsh = create.seen.get('Detecting the provisioner...');
     const toDocker = create.seen.get('Docker is up and running!');
     rows.push({
