@@ -10,8 +10,6 @@
 // restricted (no egress), and its engine is the one the test image ships.
 
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,12 +19,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BERTH = join(ROOT, 'packages/cli/bin/run.js');
 const IMAGE_NAME = 'berth-test-debian12.qcow2';
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
-
-async function sha512(path) {
-  const hash = createHash('sha512');
-  for await (const chunk of createReadStream(path)) hash.update(chunk);
-  return hash.digest('hex');
-}
 
 /** Runs berth, noting when each stdout line first appeared (ms since the start). */
 function timedBerth(args, store) {
@@ -72,11 +64,11 @@ function timeCommand(command, args) {
 }
 
 export async function benchQemu({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
-  const { ensureQemuImage, startImageServer } = await import('@berth/test-kit');
+  const { ensureQemuImage, sha512File, startImageServer } = await import('@berth/test-kit');
   const { ensureImage } = await import('@berth/core/images');
   log('qemu: preparing the test image (built once, then cached)...');
   const image = await ensureQemuImage(log);
-  const checksum = `sha512:${await sha512(image.disk)}`;
+  const checksum = `sha512:${await sha512File(image.disk)}`;
   const server = await startImageServer({ files: { [IMAGE_NAME]: { path: image.disk } } });
   const work = await mkdtemp(join(tmpdir(), 'berth-bench-qemu-'));
   const rows = [];

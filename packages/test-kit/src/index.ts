@@ -14,6 +14,7 @@ export { type BashOptions, bashWithBerth, berthOnPath } from './cli/berth-shell.
 export { docker, tryDocker } from './engine/docker.js';
 export { ensureEngine } from './engine/ensure-engine.js';
 export { type CommandResult, mustRun, runCommand } from './engine/run-command.js';
+export { pathExists, sha512File } from './files/file-checks.js';
 export {
   DM_FIXTURES_ENV,
   dockerMachineFixture,

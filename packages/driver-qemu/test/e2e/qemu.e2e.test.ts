@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { access, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -9,9 +7,11 @@ import {
   ensureImages,
   ensureQemuImage,
   type ImageServer,
+  pathExists,
   type QemuTestImage,
   runBerth,
   runBerthOk,
+  sha512File,
   startBerth,
   startImageServer,
   type TestImages,
@@ -31,12 +31,6 @@ let server: ImageServer;
 let store: string;
 let binDir: string;
 let checksum: string;
-
-async function sha512(path: string): Promise<string> {
-  const hash = createHash('sha512');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 function createArgs(name: string): string[] {
   return [
@@ -78,20 +72,13 @@ async function qemuProcessesOf(name: string): Promise<number[]> {
   return pids;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 const berth = (args: string[]) => runBerthOk(args, { store, timeoutMs: LONG });
 const guest = async (command: string) => (await berth(['ssh', 'vm1', command])).stdout.trim();
 const docker = (script: string) => bashWithBerth(script, { store, binDir, timeoutMs: LONG });
 
 beforeAll(async () => {
   [image, testImages] = await Promise.all([ensureQemuImage(), ensureImages()]);
-  checksum = await sha512(image.disk);
+  checksum = await sha512File(image.disk);
   server = await startImageServer({ files: { 'berth-test-debian12.qcow2': { path: image.disk } } });
   store = await mkdtemp(join(tmpdir(), 'berth-qemu-e2e-'));
   binDir = await berthOnPath();
@@ -230,7 +217,7 @@ describe('berth create -d qemu, on a real VM', () => {
     // Stopped here; removing a running VM is what the interrupted create below does.
     await berth(['rm', '-y', 'vm1']);
     expect(await qemuProcessesOf('vm1')).toEqual([]);
-    expect(await exists(join(store, 'machines/vm1'))).toBe(false);
+    expect(await pathExists(join(store, 'machines/vm1'))).toBe(false);
     const cache = await readdir(join(store, 'cache', 'images'));
     expect(cache.some((file) => file.endsWith('berth-test-debian12.qcow2'))).toBe(true);
   });
@@ -246,7 +233,7 @@ describe('berth create -d qemu, on a real VM', () => {
     expect(exit.stderr).toMatch(/Interrupted/);
     expect(server.fetches()).toBe(fetched);
     expect(await qemuProcessesOf('vm2')).toEqual([]);
-    expect(await exists(join(store, 'machines/vm2'))).toBe(false);
+    expect(await pathExists(join(store, 'machines/vm2'))).toBe(false);
     expect((await berth(['ls', '-q'])).stdout).toBe('');
   });
 });

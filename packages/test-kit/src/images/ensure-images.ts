@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tryDocker } from '../engine/docker.js';
 import { mustRun } from '../engine/run-command.js';
+import { pathExists } from '../files/file-checks.js';
 import { RECIPES_DIR } from './recipes-dir.js';
 
 export interface TestImages {
@@ -58,7 +59,7 @@ export async function ensureImages(
       onOutput: logLines(log),
     });
   }
-  if (!(await imageExists(images.tiny)) || !(await fileExists(images.tinyTar))) {
+  if (!(await imageExists(images.tiny)) || !(await pathExists(images.tinyTar))) {
     const work = join(CACHE_DIR, `tiny-${tinyHash}`);
     const script = join(RECIPES_DIR, 'build-tiny-image.sh');
     await mustRun('flock', [LOCK_FILE, 'bash', script, images.tiny, images.tinyTar, work], {
@@ -66,13 +67,4 @@ export async function ensureImages(
     });
   }
   return images;
-}
-
-async function fileExists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { mustRun } from '../engine/run-command.js';
+import { pathExists } from '../files/file-checks.js';
 import { ensureQemuPackages } from '../vm/qemu-packages.js';
 import { CACHE_DIR } from './ensure-images.js';
 import { RECIPES_DIR } from './recipes-dir.js';
@@ -25,15 +26,6 @@ const LOCK_FILE = '/var/lock/berth-testkit-qemu-image.lock';
 // refuses to start containers ("docker-default profile could not be loaded").
 const KERNEL_APPEND = 'root=/dev/vda rw console=ttyS0,115200n8 apparmor=0';
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Builds the qemu test disk when its recipe changed (the cache directory carries the recipe's
  * hash), else reuses it. A file lock keeps concurrent test processes from building twice; a build
@@ -56,7 +48,8 @@ export async function ensureQemuImage(
     append: KERNEL_APPEND,
     recipeHash,
   };
-  if ((await exists(image.disk)) && (await exists(image.kernel)) && (await exists(image.initrd))) return image;
+  if ((await pathExists(image.disk)) && (await pathExists(image.kernel)) && (await pathExists(image.initrd)))
+    return image;
   await mkdir(CACHE_DIR, { recursive: true });
   // Checked again under the lock: another process may have built it while this one waited. Disks
   // of older recipes are removed (about 1 GB each).

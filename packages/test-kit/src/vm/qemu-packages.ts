@@ -1,5 +1,5 @@
-import { access } from 'node:fs/promises';
 import { mustRun } from '../engine/run-command.js';
+import { pathExists } from '../files/file-checks.js';
 
 /** What the qemu test VMs need on this machine, by the file that shows each package is there. */
 const PACKAGES: ReadonlyArray<{ name: string; file: string }> = [
@@ -9,15 +9,6 @@ const PACKAGES: ReadonlyArray<{ name: string; file: string }> = [
   { name: 'genisoimage', file: '/usr/bin/genisoimage' },
 ];
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Installs Debian's qemu, qemu-img, debootstrap and genisoimage when missing (idempotent). The apt
  * lock is shared with other test processes: two concurrent apt-get runs fail on dpkg's own lock.
@@ -26,7 +17,7 @@ export async function ensureQemuPackages(
   log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
 ): Promise<void> {
   const missing: string[] = [];
-  for (const pkg of PACKAGES) if (!(await exists(pkg.file))) missing.push(pkg.name);
+  for (const pkg of PACKAGES) if (!(await pathExists(pkg.file))) missing.push(pkg.name);
   if (missing.length === 0) return;
   log(`[test-kit] apt-get install ${missing.join(' ')}`);
   const install = `apt-get update -q && apt-get install -y -q --no-install-recommends ${missing.join(' ')}`;
