@@ -64,7 +64,7 @@ function timeCommand(command, args) {
 }
 
 export async function benchQemu({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
-  const { ensureQemuImage, sha512File, startImageServer } = await import('@berth/test-kit');
+  const { ensureQemuImage, qemuTestCreateArgs, sha512File, startImageServer } = await import('@berth/test-kit');
   const { ensureImage } = await import('@berth/core/images');
   log('qemu: preparing the test image (built once, then cached)...');
   const image = await ensureQemuImage(log);
@@ -111,27 +111,7 @@ export async function benchQemu({ log = (line) => process.stderr.write(`${line}\
 
     log('qemu: create -d qemu on a real VM...');
     const store = join(work, 'store');
-    const args = [
-      'create',
-      '-d',
-      'qemu',
-      '--image-mirror',
-      server.url,
-      '--qemu-image-url',
-      `https://images.invalid/${IMAGE_NAME}`,
-      '--qemu-image-checksum',
-      checksum,
-      '--qemu-kernel',
-      image.kernel,
-      '--qemu-initrd',
-      image.initrd,
-      '--qemu-append',
-      image.append,
-      '--qemu-cpu-count',
-      '2',
-      '--qemu-restrict-network',
-      'bench',
-    ];
+    const args = qemuTestCreateArgs({ image, mirrorUrl: server.url, checksum, name: 'bench' });
     const create = await timedBerth(args, store);
     const accel =
       [...create.seen.keys()].map((line) => /Starting QEMU VM \((\w+)\)/.exec(line)?.[1]).find(Boolean) ?? '?';

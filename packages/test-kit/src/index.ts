@@ -33,7 +33,13 @@ export {
   startImageServer,
 } from './image-server/image-server.js';
 export { ensureImages, type TestImages } from './images/ensure-images.js';
-export { ensureQemuImage, type QemuTestImage } from './images/qemu-image.js';
+export {
+  ensureQemuImage,
+  QEMU_TEST_IMAGE_URL,
+  type QemuTestCreateOptions,
+  type QemuTestImage,
+  qemuTestCreateArgs,
+} from './images/qemu-image.js';
 export { INSTALL_SCRIPT } from './install-script/install-script.js';
 export { LABEL_KIT, LABEL_OWNER, LABEL_RUN } from './session/labels.js';
 export { reapOrphans, reapRun } from './session/reap.js';

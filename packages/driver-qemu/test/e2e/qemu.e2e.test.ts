@@ -8,7 +8,9 @@ import {
   ensureQemuImage,
   type ImageServer,
   pathExists,
+  QEMU_TEST_IMAGE_URL,
   type QemuTestImage,
+  qemuTestCreateArgs,
   runBerth,
   runBerthOk,
   sha512File,
@@ -22,7 +24,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // store's cache, cloud-init applies berth's seed, berth provisions the engine, and docker talks to
 // it over TLS through the forwarded port. The test image has no bootloader, so qemu boots its kernel.
 
-const IMAGE_URL = 'https://images.invalid/berth-test-debian12.qcow2';
 const LONG = 20 * 60_000;
 
 let image: QemuTestImage;
@@ -33,29 +34,7 @@ let binDir: string;
 let checksum: string;
 
 function createArgs(name: string): string[] {
-  return [
-    'create',
-    '-d',
-    'qemu',
-    '--image-mirror',
-    server.url,
-    '--qemu-image-url',
-    IMAGE_URL,
-    '--qemu-image-checksum',
-    `sha512:${checksum}`,
-    '--qemu-kernel',
-    image.kernel,
-    '--qemu-initrd',
-    image.initrd,
-    '--qemu-append',
-    image.append,
-    '--qemu-accelerator',
-    'tcg',
-    '--qemu-cpu-count',
-    '2',
-    '--qemu-restrict-network',
-    name,
-  ];
+  return qemuTestCreateArgs({ image, mirrorUrl: server.url, checksum: `sha512:${checksum}`, name });
 }
 
 /** qemu processes started for the machine `name` of this store (found by their QMP socket). */
@@ -104,7 +83,8 @@ describe('berth create -d qemu when the image download goes wrong', () => {
       server.clearFaults();
     }
   }
-  const imageFiles = (cache: string[]) => cache.filter((file) => file.endsWith(IMAGE_URL.split('/').pop() as string));
+  const imageFiles = (cache: string[]) =>
+    cache.filter((file) => file.endsWith(QEMU_TEST_IMAGE_URL.split('/').pop() as string));
 
   it('a mirror without the image: exit 3, the URL named, nothing cached, no machine', async () => {
     const { run, cache, machines, store: own } = await faultyCreate('nf', { notFound: true });

@@ -65,3 +65,49 @@ export async function ensureQemuImage(
   });
   return image;
 }
+
+/** Where the test image is said to be published; the tests serve it from a local mirror instead. */
+export const QEMU_TEST_IMAGE_URL = 'https://images.invalid/berth-test-debian12.qcow2';
+
+export interface QemuTestCreateOptions {
+  image: QemuTestImage;
+  /** The local image server's URL (`--image-mirror`). */
+  mirrorUrl: string;
+  /** `sha512:<hex>` of the image's disk. */
+  checksum: string;
+  name: string;
+  /** Extra create flags placed before the name. */
+  extraFlags?: readonly string[];
+}
+
+/**
+ * The `berth create -d qemu` command line that boots the test image from a local mirror under
+ * TCG with 2 CPUs and no network beyond the host: one definition for the e2e suite and the bench.
+ */
+export function qemuTestCreateArgs(options: QemuTestCreateOptions): string[] {
+  const { image } = options;
+  return [
+    'create',
+    '-d',
+    'qemu',
+    '--image-mirror',
+    options.mirrorUrl,
+    '--qemu-image-url',
+    QEMU_TEST_IMAGE_URL,
+    '--qemu-image-checksum',
+    options.checksum,
+    '--qemu-kernel',
+    image.kernel,
+    '--qemu-initrd',
+    image.initrd,
+    '--qemu-append',
+    image.append,
+    '--qemu-accelerator',
+    'tcg',
+    '--qemu-cpu-count',
+    '2',
+    '--qemu-restrict-network',
+    ...(options.extraFlags ?? []),
+    options.name,
+  ];
+}
