@@ -22,6 +22,11 @@ const BUILTIN_DRIVERS: Readonly<Record<string, () => Promise<Driver>>> = {
   qemu: async () => new (await import('@berth/driver-qemu')).QemuDriver(),
 };
 
+/** The built-in drivers' names, sorted (for help texts). */
+export function builtinDriverNames(): string[] {
+  return Object.keys(BUILTIN_DRIVERS).sort();
+}
+
 /** berth's built-in drivers for this run: in process, or as processes when BERTH_ISOLATE_DRIVERS=1. */
 export function builtinDrivers(env: NodeJS.ProcessEnv = process.env): BuiltinDrivers {
   return {

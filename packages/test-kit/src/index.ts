@@ -15,6 +15,7 @@ export { docker, tryDocker } from './engine/docker.js';
 export { ensureEngine } from './engine/ensure-engine.js';
 export { type CommandResult, mustRun, runCommand } from './engine/run-command.js';
 export { pathExists, sha512File } from './files/file-checks.js';
+export { copyFixtureStore, FIXTURE_STORE_PATH } from './fixtures/copy-fixture-store.js';
 export {
   DM_FIXTURES_ENV,
   dockerMachineFixture,

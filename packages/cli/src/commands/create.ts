@@ -3,6 +3,7 @@ import { createMachine, driverCreateFlags } from '@berth/core/machine';
 import type { FlagValues } from '@berth/driver-protocol';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
+import { builtinDriverNames } from '../builtin-drivers.js';
 import { driverNameFromArgv, SHARED_CREATE_FLAGS } from '../create-flags.js';
 import { toOclifFlags } from '../driver-flags.js';
 
@@ -20,8 +21,11 @@ const PHASE_PREFIX: Record<string, string> = {
 
 export default class Create extends BerthCommand {
   static override summary = 'Create a machine';
-  static override description =
-    "Creates a machine with the driver given by --driver (-d). Run `create -d DRIVER --help` to see that driver's flags.";
+  static override description = [
+    'Creates a machine with the driver given by --driver (-d); virtualbox unless MACHINE_DRIVER names another.',
+    `Built-in drivers: ${builtinDriverNames().join(', ')}. Any other name runs the executable berth-driver-NAME.`,
+    "Run `create -d DRIVER --help` to see that driver's flags.",
+  ].join('\n');
   static override examples = [
     '<%= config.bin %> <%= command.id %> -d generic --generic-ip-address 10.0.0.5 --generic-ssh-key ~/.ssh/id_rsa web',
   ];

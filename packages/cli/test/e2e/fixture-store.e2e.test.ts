@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import {
   bashWithBerth,
   berthOnPath,
+  copyFixtureStore,
   dockerMachineFixturesDir,
+  FIXTURE_STORE_PATH,
   mustRun,
   runBerth,
   runCommand,
@@ -27,8 +29,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const FIXTURES = dockerMachineFixturesDir();
 const FIXTURE_STORE = join(FIXTURES, 'store');
-/** Where the fixture store lived when docker-machine wrote it (HOME=/home/dmuser). */
-const FIXTURE_STORE_PATH = '/home/dmuser/.docker/machine';
 const FIXTURE_IP = '172.17.0.5';
 const FIXTURE_ROUTE = `${FIXTURE_IP}/32`;
 /** legacy-none's endpoint: nothing may listen there. */
@@ -46,38 +46,6 @@ function fixtureOutput(slug: string): Promise<string> {
 
 function fixtureConfig(name: string): Promise<string> {
   return readFile(join(FIXTURE_STORE, 'machines', name, 'config.json'), 'utf8');
-}
-
-/** Modes docker-machine wrote (the shared copy is read-only): dirs 0700, config.json and keys 0600, certs 0644. */
-function storeFileMode(name: string): number {
-  if (name === 'config.json' || name === 'id_rsa' || name.endsWith('key.pem')) return 0o600;
-  return 0o644;
-}
-
-/**
- * Copies the fixture store to `dest`. Its config.json files hold absolute paths under
- * /home/dmuser/.docker/machine; a user who moves a store rewrites that prefix to the new place,
- * and so does this copy. Nothing else changes.
- */
-async function copyFixtureStore(from: string, dest: string, storeRoot = dest): Promise<void> {
-  await mkdir(dest, { mode: 0o700 });
-  await chmod(dest, 0o700);
-  for (const entry of await readdir(from, { withFileTypes: true })) {
-    const source = join(from, entry.name);
-    const target = join(dest, entry.name);
-    if (entry.isDirectory()) {
-      await copyFixtureStore(source, target, storeRoot);
-      continue;
-    }
-    const mode = storeFileMode(entry.name);
-    if (entry.name === 'config.json') {
-      const text = await readFile(source, 'utf8');
-      await writeFile(target, text.replaceAll(FIXTURE_STORE_PATH, storeRoot), { mode });
-    } else {
-      await writeFile(target, await readFile(source), { mode });
-    }
-    await chmod(target, mode);
-  }
 }
 
 /** The JSON type of every value, keys in order, as docker-machine's Go structs produce them. */

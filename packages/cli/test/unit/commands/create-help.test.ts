@@ -25,6 +25,12 @@ describe('create --help', () => {
     expect(stdout).toMatch(/--generic-ip-address\tIP Address of machine \[\$GENERIC_IP_ADDRESS\]/);
   });
 
+  it('names every built-in driver, virtualbox and hyperv among them', async () => {
+    const { stdout } = await runBerthOk(['create', '--help'], { store });
+    const listed = /Built-in drivers: ([a-z0-9, ]+)\./.exec(stdout.replace(/\s+/g, ' '))?.[1]?.split(', ');
+    expect(listed).toEqual(['amazonec2', 'digitalocean', 'generic', 'hyperv', 'none', 'qemu', 'virtualbox']);
+  });
+
   it('says when a driver cannot tell its flags', async () => {
     const { stdout } = await runBerth(['create', '-d', 'nosuchdriver', '--help'], { store });
     expect(stdout).toContain('(flags of driver "nosuchdriver" unavailable: Driver "nosuchdriver" not found.');
