@@ -7,7 +7,7 @@
 // machine gets a /32 route to it through the test host (more specific than docker0's
 // 172.17.0.0/16). Every command that reaches 172.17.0.5 first asserts that the route is in place.
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
