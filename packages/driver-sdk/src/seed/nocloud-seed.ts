@@ -25,6 +25,11 @@ export interface NoCloudSeedSpec {
   sshAuthorizedKeys: readonly string[];
   /** The user to create, with password-less sudo; {@link DEFAULT_SEED_USER} by default. */
   user?: string;
+  /**
+   * Distribution packages cloud-init installs on first boot (it refreshes the package lists
+   * first), e.g. `hyperv-daemons`, without which Hyper-V never learns the guest's address.
+   */
+  packages?: readonly string[];
 }
 
 /** `meta-data`: the instance id and the hostname the datasource reports. */
@@ -55,6 +60,9 @@ export function nocloudUserData(spec: NoCloudSeedSpec): string {
     '    ssh_authorized_keys:',
     ...spec.sshAuthorizedKeys.map((key) => `      - ${yamlQuoted(key.trim())}`),
   ];
+  if (spec.packages && spec.packages.length > 0) {
+    lines.push('packages:', ...spec.packages.map((name) => `  - ${yamlQuoted(name)}`));
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -78,6 +86,8 @@ export async function writeNoCloudSeed(path: string, spec: NoCloudSeedSpec, date
 
 /** What useradd accepts on Debian without --badname. */
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+/** Debian policy's package names. */
+const PACKAGE_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
 /** A machine name (0-9a-zA-Z . -, the store's rule) is a valid hostname. */
 const HOSTNAME = /^[A-Za-z0-9][A-Za-z0-9.-]*$/;
 
@@ -88,6 +98,9 @@ function checkSpec(spec: NoCloudSeedSpec): void {
   if (spec.instanceId.trim() === '') throw new SeedImageError('a NoCloud seed needs an instance id');
   if (spec.sshAuthorizedKeys.length === 0) {
     throw new SeedImageError('a NoCloud seed needs at least one SSH key: without one nobody can log in');
+  }
+  for (const name of spec.packages ?? []) {
+    if (!PACKAGE_NAME.test(name)) throw new SeedImageError(`${JSON.stringify(name)} is not a package name`);
   }
   for (const key of spec.sshAuthorizedKeys) {
     if (key.trim() === '' || /[\r\n]/.test(key.trim())) {

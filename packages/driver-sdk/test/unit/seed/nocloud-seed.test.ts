@@ -63,6 +63,18 @@ describe('the NoCloud seed files, as PyYAML (cloud-init) reads them', () => {
     expect(parsed.users[0]?.ssh_authorized_keys).toEqual([KEY, second]);
   });
 
+  it('lists packages for cloud-init to install, only when asked', async () => {
+    const parsed = (await pyyamlLoad(
+      nocloudUserData({ ...SPEC, packages: ['hyperv-daemons', 'linux-image-cloud-amd64'] }),
+    )) as {
+      packages?: string[];
+    };
+    expect(parsed.packages).toEqual(['hyperv-daemons', 'linux-image-cloud-amd64']);
+    expect(Object.keys((await pyyamlLoad(nocloudUserData({ ...SPEC, packages: [] }))) as object)).not.toContain(
+      'packages',
+    );
+  });
+
   it('quotes any string so that YAML 1.1 reads it back unchanged, and as a string', async () => {
     const values = [
       'yes',
@@ -104,6 +116,7 @@ describe('the NoCloud seed files, as PyYAML (cloud-init) reads them', () => {
     );
     expect(() => nocloudMetaData({ ...SPEC, hostname: 'web host' })).toThrow(SeedImageError);
     expect(() => nocloudMetaData({ ...SPEC, instanceId: ' ' })).toThrow(SeedImageError);
+    expect(() => nocloudUserData({ ...SPEC, packages: ['hyperv-daemons; rm -rf /'] })).toThrow(/not a package name/);
     expect(() => yamlQuoted('lone \ud800 surrogate')).toThrow(SeedImageError);
   });
 });
