@@ -67,6 +67,7 @@ export abstract class BerthCommand extends Command {
     const shown = usage ? new UsageError(error.message, `See '${this.config.bin} ${this.id} --help'.`) : error;
     const status = writeError(shown, {
       prefix: isBerthError(error) ? this.errorPrefix(error) : '',
+      message: (berthError) => this.errorMessage(berthError),
       debug: this.debugMode,
       exitCode: (berthError) => this.exitCodeFor(berthError),
     });
@@ -76,6 +77,11 @@ export abstract class BerthCommand extends Command {
   /** Exit status for a Berth error (docker-machine: 1, or 3 for a failed pre-create check). */
   protected exitCodeFor(error: Error & { code: string; exitCode: number }): number {
     return berthExitCode(error);
+  }
+
+  /** A command may show a Berth error's message as docker-machine did (default: as it is). */
+  protected errorMessage(error: Error & { code: string }): string {
+    return error.message;
   }
 
   /** A command may prefix errors as docker-machine did (e.g. "Error creating machine: "). */

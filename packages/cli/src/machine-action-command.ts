@@ -7,11 +7,17 @@ export abstract class MachineActionCommand extends BerthCommand {
   protected async forEachNamed(names: readonly string[], work: (name: string) => Promise<void>): Promise<void> {
     const ctx = await this.context();
     const targets = await machineNamesOrDefault(ctx, names);
-    const ok = await forEachMachine(targets, work, (_name, error) => {
+    const ok = await forEachMachine(targets, work, (name, error) => {
       const { message } = error as Error;
-      this.logToStderr(message);
+      const code = (error as { code?: unknown }).code;
+      this.logToStderr(`${typeof code === 'string' ? this.actionErrorPrefix(name, { code }) : ''}${message}`);
       for (const action of (error as { actions?: string[] }).actions ?? []) this.logToStderr(`  ${action}`);
     });
     if (!ok) this.exit(1);
+  }
+
+  /** docker-machine's prefix for one machine's failure (ip: "Error getting IP address: "). */
+  protected actionErrorPrefix(_name: string, _error: { code: string }): string {
+    return '';
   }
 }

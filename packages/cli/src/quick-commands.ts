@@ -2,7 +2,7 @@ import { BerthContext, machineIp, machineUrl } from '@berth/core/machine';
 import { isBerthError } from '@berth/driver-protocol';
 import { argumentsOf, commandSpec, tokenize } from './command-line/index.js';
 import { berthContextOptions, isDebugMode } from './context-options.js';
-import { connectionErrorPrefix, writeError } from './error-output.js';
+import { connectionErrorPrefix, ipErrorPrefix, writeError } from './error-output.js';
 import { machineNamesOrDefault } from './machine-names.js';
 import { machineConfigText, machineEnvText, openCheckedMachine } from './machine-output.js';
 import { parentProcessNames } from './parent-processes.js';
@@ -68,7 +68,12 @@ export async function answerQuickly(argv: readonly string[]): Promise<boolean> {
     }
   } catch (error) {
     if (!isBerthError(error)) return false;
-    const prefix = command === 'env' || command === 'config' ? connectionErrorPrefix(command, error) : '';
+    const prefix =
+      command === 'env' || command === 'config'
+        ? connectionErrorPrefix(command, error)
+        : command === 'ip'
+          ? ipErrorPrefix(error)
+          : '';
     process.exitCode = writeError(error, { prefix, debug: isDebugMode() });
     return true;
   } finally {

@@ -1,6 +1,7 @@
 import { resolveFlagValues } from '@berth/core/driver-host';
 import { createMachine, driverCreateFlags } from '@berth/core/machine';
 import type { FlagValues } from '@berth/driver-protocol';
+import { quoteGo } from '@berth/go-format';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { builtinDriverNames } from '../builtin-drivers.js';
@@ -106,6 +107,11 @@ export default class Create extends BerthCommand {
     error: Error & { code: string; exitCode: number; data?: Record<string, unknown> },
   ): number {
     return error.data?.createPhase === 'pre-create' ? 3 : super.exitCodeFor(error);
+  }
+
+  /** docker-machine wrote a failed pre-create check with Go's %q: `Error with pre-create check: "..."`. */
+  protected override errorMessage(error: Error & { code: string; data?: Record<string, unknown> }): string {
+    return error.data?.createPhase === 'pre-create' ? quoteGo(error.message) : error.message;
   }
 
   protected override errorPrefix(error: Error & { code: string; data?: Record<string, unknown> }): string {

@@ -1,4 +1,5 @@
 import { machineIp } from '@berth/core/machine';
+import { ipErrorPrefix } from '../error-output.js';
 import { MachineActionCommand } from '../machine-action-command.js';
 
 export default class Ip extends MachineActionCommand {
@@ -13,5 +14,9 @@ export default class Ip extends MachineActionCommand {
     await this.forEachNamed(argv as string[], async (name) => {
       this.log(await machineIp(ctx, name));
     });
+  }
+
+  protected override actionErrorPrefix(_name: string, error: { code: string }): string {
+    return ipErrorPrefix(error);
   }
 }

@@ -2,6 +2,7 @@ import { machineState } from '@berth/core/machine';
 import { STATE_DISPLAY_NAMES } from '@berth/driver-protocol';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
+import { stateErrorPrefix } from '../error-output.js';
 import { machineNamesOrDefault } from '../machine-names.js';
 
 export default class Status extends BerthCommand {
@@ -13,8 +14,16 @@ export default class Status extends BerthCommand {
     const { args } = await this.parse(Status);
     const ctx = await this.context();
     const [name] = await machineNamesOrDefault(ctx, args.name ? [args.name] : []);
+    this.machineName = name as string;
     const state = await machineState(ctx, name as string);
     this.log(STATE_DISPLAY_NAMES[state]);
     return { state };
+  }
+
+  /** The machine asked about, once known: docker-machine's error prefix names it. */
+  private machineName: string | undefined;
+
+  protected override errorPrefix(error: Error & { code: string }): string {
+    return this.machineName === undefined ? '' : stateErrorPrefix(this.machineName, error);
   }
 }

@@ -66,7 +66,7 @@ describe('berth: bad input gets a clear error, a non-zero exit, and loses nothin
     await gone.powerOff();
     const run = await refused(
       genericCreateArgs({ address, privateKeyPath: host.privateKeyPath }, 'nowhere'),
-      new RegExp(`Error with pre-create check: cannot reach ${address.replaceAll('.', '\\.')}:22`),
+      new RegExp(`Error with pre-create check: "cannot reach ${address.replaceAll('.', '\\.')}:22`),
       3,
     );
     expect(run.ms).toBeLessThan(30_000);

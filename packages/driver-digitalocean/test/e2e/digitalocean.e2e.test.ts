@@ -243,7 +243,7 @@ describe('a create that fails leaves nothing behind', () => {
       name: 'f1',
       step: 'regions_list',
       exit: 3,
-      prefix: 'Error with pre-create check: could not list the DigitalOcean regions',
+      prefix: 'Error with pre-create check: "could not list the DigitalOcean regions',
     },
     { name: 'f2', step: 'sshKeys_create', exit: 1, prefix: 'could not create the SSH key' },
     { name: 'f3', step: 'droplets_create', exit: 1, prefix: 'could not create the droplet', deleted: ['SSH key'] },

@@ -89,7 +89,7 @@ describe('berth create -d qemu when the image download goes wrong', () => {
   it('a mirror without the image: exit 3, the URL named, nothing cached, no machine', async () => {
     const { run, cache, machines, store: own } = await faultyCreate('nf', { notFound: true });
     expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/^Error with pre-create check: .*not found/im);
+    expect(run.stderr).toMatch(/^Error with pre-create check: ".*not found/im);
     expect(run.stderr).toContain(server.url);
     expect(imageFiles(cache)).toEqual([]);
     expect(machines).toEqual([]);
