@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the test-host images from Debian's packages (no image registry is reachable here).
-# Usage: build-host-images.sh BASE_TAG ADOPT_TAG WORKDIR
+# Usage: build-host-images.sh BASE_TAG ADOPT_TAG BOOT2DOCKER_TAG WORKDIR
 # Prints one progress line per step; fails loudly.
 set -euo pipefail
-base_tag=$1 adopt_tag=$2 work=$3
+base_tag=$1 adopt_tag=$2 b2d_tag=$3 work=$4
 suite=bookworm
 mirror=http://deb.debian.org/debian
 rootfs="$work/rootfs"
@@ -109,4 +109,125 @@ rm -f "$rootfs/usr/sbin/policy-rc.d"
 step "import $adopt_tag"
 import_rootfs "$adopt_tag"
 rm -rf "$rootfs"
+
+# boot2docker, as far as a provisioner sees it: its os-release, the login user `docker` with
+# password-less sudo, no systemd unit for Docker but /etc/init.d/docker driven by
+# /var/lib/boot2docker/profile (started at boot, as boot2docker does), and /usr/bin/sethostname.
+step "build $b2d_tag from $adopt_tag"
+b2d="$work/boot2docker"
+rm -rf "$b2d"
+mkdir -p "$b2d/files/usr/lib" "$b2d/files/etc/init.d" "$b2d/files/usr/bin" "$b2d/files/etc/systemd/system" \
+  "$b2d/files/etc/sudoers.d" "$b2d/files/usr/local/sbin"
+cat > "$b2d/files/usr/lib/os-release" <<'OSRELEASE'
+NAME=Boot2Docker
+VERSION=19.03.12
+ID=boot2docker
+ID_LIKE=tcl
+VERSION_ID=19.03.12
+PRETTY_NAME="Boot2Docker 19.03.12 (TCL 10.1)"
+ANSI_COLOR="1;34"
+HOME_URL="https://github.com/boot2docker/boot2docker"
+OSRELEASE
+cat > "$b2d/files/etc/init.d/docker" <<'INITD'
+#!/bin/sh
+# boot2docker-style control of dockerd: start|stop|restart|status, configured by the profile.
+PROFILE=/var/lib/boot2docker/profile
+PIDFILE=/var/run/docker.pid
+LOG=/var/log/docker.log
+EXTRA_ARGS='' DOCKER_HOST='' DOCKER_TLS=no DOCKER_STORAGE='' CACERT='' SERVERCERT='' SERVERKEY=''
+# shellcheck disable=SC1090
+[ -r "$PROFILE" ] && . "$PROFILE"
+
+running() { [ -s "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
+
+start() {
+  if running; then echo 'Docker daemon is already running'; return 0; fi
+  set -- -H unix:///var/run/docker.sock $DOCKER_HOST
+  if [ "$DOCKER_TLS" != no ]; then
+    set -- "$@" --tlsverify --tlscacert "$CACERT" --tlscert "$SERVERCERT" --tlskey "$SERVERKEY"
+  fi
+  [ -n "$DOCKER_STORAGE" ] && set -- "$@" --storage-driver "$DOCKER_STORAGE"
+  rm -f "$PIDFILE"
+  echo "$(date) starting dockerd $* $EXTRA_ARGS" >> "$LOG"
+  # Its own session, with no descriptor of the caller's (an SSH channel, sudo's pty) kept open.
+  # shellcheck disable=SC2086
+  setsid "$(command -v dockerd)" "$@" $EXTRA_ARGS --pidfile "$PIDFILE" < /dev/null >> "$LOG" 2>&1 &
+  i=0
+  while [ "$i" -lt 60 ]; do
+    if running && [ -S /var/run/docker.sock ]; then echo 'Docker daemon started'; return 0; fi
+    kill -0 $! 2>/dev/null || break
+    sleep 0.5; i=$((i + 1))
+  done
+  echo 'dockerd did not start:' >&2
+  tail -n 10 "$LOG" >&2
+  return 1
+}
+
+stop() {
+  running || return 0
+  kill "$(cat "$PIDFILE")"
+  i=0
+  while running && [ "$i" -lt 60 ]; do sleep 0.5; i=$((i + 1)); done
+  if running; then echo 'dockerd did not stop' >&2; return 1; fi
+}
+
+case "$1" in
+  start) start ;;
+  stop) stop ;;
+  restart) stop && start ;;
+  status)
+    if running; then echo 'Docker daemon is running'; else echo 'Docker daemon is not running'; exit 1; fi ;;
+  *) echo "Usage: $0 {start|stop|restart|status}" >&2; exit 2 ;;
+esac
+INITD
+cat > "$b2d/files/usr/bin/sethostname" <<'SETHOSTNAME'
+#!/bin/sh
+# boot2docker's hostname command: the running system's name and /etc/hostname.
+[ -n "$1" ] || { echo "Usage: $0 NAME" >&2; exit 2; }
+hostname "$1" && echo "$1" > /etc/hostname
+SETHOSTNAME
+cat > "$b2d/files/etc/systemd/system/berth-boot2docker-docker.service" <<'UNIT'
+[Unit]
+Description=Docker daemon, started the boot2docker way (/etc/init.d/docker)
+After=network.target containerd.service berth-testhost-unbind.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/etc/init.d/docker start
+ExecStop=/etc/init.d/docker stop
+TimeoutSec=120
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+echo 'docker ALL=(ALL) NOPASSWD:ALL' > "$b2d/files/etc/sudoers.d/docker"
+# The session puts its key in root's authorized_keys; `docker` logs in with the same keys.
+cat > "$b2d/files/usr/local/sbin/berth-testhost-docker-keys" <<'KEYS'
+#!/bin/sh
+cat /root/.ssh/authorized_keys 2>/dev/null || true
+KEYS
+# Appended to sshd_config: a Match block ends only at the end of the file.
+printf 'Match User docker\n  AuthorizedKeysCommand /usr/local/sbin/berth-testhost-docker-keys\n  AuthorizedKeysCommandUser root\n' \
+  > "$b2d/sshd-match.conf"
+cat > "$b2d/Dockerfile" <<DOCKERFILE
+FROM $adopt_tag
+# Before Debian's /etc/init.d/docker is replaced: disabling syncs the SysV links through it.
+RUN systemctl --root=/ disable docker.service docker.socket >/dev/null 2>&1 \\
+ && systemctl --root=/ mask docker.service docker.socket >/dev/null 2>&1
+COPY files/ /
+COPY sshd-match.conf /tmp/
+RUN cat /tmp/sshd-match.conf >> /etc/ssh/sshd_config && rm /tmp/sshd-match.conf \\
+ && chmod 0755 /etc/init.d/docker /usr/bin/sethostname /usr/local/sbin/berth-testhost-docker-keys \\
+ && chmod 0440 /etc/sudoers.d/docker \\
+ && { getent group docker >/dev/null || groupadd --system docker; } \\
+ && useradd -m -s /bin/sh -g docker -G sudo docker \\
+ && install -d -m 0700 -o docker -g docker /home/docker/.ssh \\
+ && mkdir -p /var/lib/boot2docker \\
+ && systemctl --root=/ enable berth-boot2docker-docker.service >/dev/null 2>&1
+LABEL berth.testkit.image=$b2d_tag
+DOCKERFILE
+DOCKER_BUILDKIT=0 docker build --network none --force-rm --quiet --tag "$b2d_tag" "$b2d" > "$work/boot2docker-build.log" 2>&1 \
+  || { tail -20 "$work/boot2docker-build.log"; exit 1; }
+rm -rf "$b2d"
 step "host images ready"

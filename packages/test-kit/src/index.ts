@@ -47,7 +47,15 @@ export { reapOrphans, reapRun } from './session/reap.js';
 export { type StartHostOptions, TestSession } from './session/session.js';
 export * from './simulators/digitalocean/index.js';
 export * from './simulators/ec2/index.js';
+export * from './simulators/hyperv/index.js';
+export * from './simulators/virtualbox/index.js';
 export { generateKeyPair, type KeyPair } from './ssh/key-pair.js';
+export {
+  BOOT2DOCKER_DOCKER_VERSION,
+  BOOT2DOCKER_OS_RELEASE,
+  ScriptedBoot2DockerHost,
+  type ScriptedBoot2DockerHostOptions,
+} from './ssh/scripted-boot2docker-host.js';
 export {
   DEBIAN_12_DOCKER_VERSION,
   DEBIAN_12_OS_RELEASE,

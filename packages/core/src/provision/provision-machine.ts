@@ -1,3 +1,4 @@
+import { provisionBoot2Docker } from './boot2docker-provisioner.js';
 import { provisionDebianFamily } from './debian-provisioner.js';
 import { detectProvisioner } from './detect-provisioner.js';
 import { parseOsRelease } from './os-release.js';
@@ -10,5 +11,5 @@ export async function provisionMachine(ctx: ProvisionContext): Promise<Provision
   const os = parseOsRelease(await remoteStep(ctx.ssh, 'reading /etc/os-release', 'cat /etc/os-release'));
   const name = detectProvisioner(os);
   if (ctx.announce) ctx.progress(`Provisioning with ${name}...`);
-  return provisionDebianFamily(ctx, name);
+  return name === 'boot2docker' ? provisionBoot2Docker(ctx, name) : provisionDebianFamily(ctx, name);
 }

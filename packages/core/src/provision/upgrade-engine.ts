@@ -1,5 +1,7 @@
 import type { SshSession } from '@berth/driver-sdk/ssh';
 import { ProvisionFailedError } from '../errors/provision-errors.js';
+import { Boot2DockerUpgradeNotSupportedError } from './boot2docker-errors.js';
+import { parseOsRelease } from './os-release.js';
 import { remoteStep } from './remote-step.js';
 
 const APT = 'DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -q';
@@ -20,17 +22,18 @@ export async function upgradeEngine(
   progress: (line: string) => void,
   signal?: AbortSignal,
 ): Promise<UpgradeResult> {
-  const installed = (
+  // One round trip: the engine packages dpkg knows, and the OS (boot2docker has no dpkg).
+  const probe = (
     await ssh.run(
       // dpkg-query's own ${Field} syntax, not a template literal.
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a dpkg-query format string
-      "dpkg-query -W -f='${Package} ${Status} ${Version}\\n' docker-ce docker.io moby-engine 2>/dev/null | grep 'install ok installed' || true",
+      "dpkg-query -W -f='${Package} ${Status} ${Version}\\n' docker-ce docker.io moby-engine 2>/dev/null | grep 'install ok installed'; grep -s -e '^ID=' -e '^PRETTY_NAME=' /etc/os-release; true",
       { sudo: true },
     )
-  ).stdout
-    .trim()
-    .split('\n')
-    .filter(Boolean);
+  ).stdout;
+  const os = parseOsRelease(probe);
+  if (os.id === 'boot2docker') throw new Boot2DockerUpgradeNotSupportedError(os.prettyName);
+  const installed = probe.split('\n').filter((line) => line.includes(' install ok installed '));
   const first = installed[0]?.split(' ');
   if (!first?.[0]) {
     throw new ProvisionFailedError(

@@ -3,7 +3,11 @@ import type { CommandResult } from '../engine/run-command.js';
 import { type SshExecOptions, sshExec, waitForSsh } from '../ssh/ssh-exec.js';
 import { addressTaken, containerAddress, ensureNetwork, freeAddress } from './network.js';
 
-export type HostVariant = 'base' | 'adopt';
+/**
+ * `base`: no Docker; `adopt`: docker.io under systemd; `boot2docker`: laid out as boot2docker
+ * (log in as `docker`, dockerd through /etc/init.d/docker and /var/lib/boot2docker/profile).
+ */
+export type HostVariant = 'base' | 'adopt' | 'boot2docker';
 
 export interface TestHostInfo {
   /** Container name; also the host's initial hostname. */

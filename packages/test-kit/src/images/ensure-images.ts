@@ -11,6 +11,11 @@ export interface TestImages {
   base: string;
   /** The same with docker.io installed and enabled (a host to adopt). */
   adopt: string;
+  /**
+   * `adopt` laid out as boot2docker: its os-release, login user `docker` (password-less sudo),
+   * dockerd run by /etc/init.d/docker from /var/lib/boot2docker/profile instead of systemd.
+   */
+  boot2docker: string;
   /** A busybox image for containers inside test engines. */
   tiny: string;
   /** `docker load` tarball of `tiny`. */
@@ -47,15 +52,18 @@ export async function ensureImages(
   const images: TestImages = {
     base: `berth-testkit/host:base-${hostHash}`,
     adopt: `berth-testkit/host:adopt-${hostHash}`,
+    boot2docker: `berth-testkit/host:boot2docker-${hostHash}`,
     tiny: `berth-testkit/tiny:${tinyHash}`,
     tinyTar: join(CACHE_DIR, `tiny-${tinyHash}.tar`),
   };
   await mkdir(CACHE_DIR, { recursive: true });
-  if (!(await imageExists(images.base)) || !(await imageExists(images.adopt))) {
+  const hostTags = [images.base, images.adopt, images.boot2docker];
+  if (!(await Promise.all(hostTags.map(imageExists))).every(Boolean)) {
     const work = join(CACHE_DIR, `host-${hostHash}`);
     const script = join(RECIPES_DIR, 'build-host-images.sh');
-    const guarded = `docker image inspect "$1" >/dev/null 2>&1 && docker image inspect "$2" >/dev/null 2>&1 || exec bash "${script}" "$@"`;
-    await mustRun('flock', [LOCK_FILE, 'bash', '-c', guarded, 'build', images.base, images.adopt, work], {
+    // Checked again under the lock: another process may have built them meanwhile.
+    const guarded = `for tag in "$1" "$2" "$3"; do docker image inspect "$tag" >/dev/null 2>&1 || exec bash "${script}" "$@"; done`;
+    await mustRun('flock', [LOCK_FILE, 'bash', '-c', guarded, 'build', ...hostTags, work], {
       onOutput: logLines(log),
     });
   }

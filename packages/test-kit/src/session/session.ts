@@ -128,7 +128,7 @@ export class TestSession {
         // A Docker engine inside needs a real (non-overlay) filesystem under it.
         '-v',
         `${volume}:/var/lib/docker`,
-        variant === 'adopt' ? this.images.adopt : this.images.base,
+        this.images[variant],
       ]);
       if (result.code === 0) return;
       await tryDocker(['rm', '-f', name]);
