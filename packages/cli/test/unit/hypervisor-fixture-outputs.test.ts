@@ -48,8 +48,9 @@ describe('a docker-machine store with VirtualBox and Hyper-V machines, neither t
   let before: TreeSnapshot;
   /** PATH without VBoxManage, powershell.exe or qemu (berth itself runs from process.execPath). */
   const bare = { PATH: '/nonexistent' };
+  // SHELL set, so `env`'s shell detection says nothing whatever the environment running the tests.
   const run = (args: string[], env: Record<string, string> = bare) =>
-    runBerth(args, { store, env: { HOME: home, ...env } });
+    runBerth(args, { store, env: { HOME: home, SHELL: '/bin/bash', ...env } });
 
   beforeAll(async () => {
     home = await mkdtemp(join(tmpdir(), 'berth-hv-fixture-'));
