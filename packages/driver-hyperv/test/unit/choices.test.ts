@@ -110,7 +110,7 @@ describe('the NoCloud seed', () => {
     expect(userData.startsWith('#cloud-config\n')).toBe(true);
     expect(userData).toContain('  - name: "docker"');
     expect(userData).toContain('ssh-rsa AAAAB3NzaC1yc2E berth:dev');
-    expect(userData.endsWith(`packages:\n${HYPERV_GUEST_PACKAGES.map((p) => `  - ${p}\n`).join('')}`)).toBe(true);
+    expect(userData.endsWith(`packages:\n${HYPERV_GUEST_PACKAGES.map((p) => `  - "${p}"\n`).join('')}`)).toBe(true);
     expect(HYPERV_GUEST_PACKAGES).toContain('hyperv-daemons');
     expect(await readFile(join(out, 'meta-data'), 'utf8')).toContain('instance-id: "berth-dev-1"');
   });
