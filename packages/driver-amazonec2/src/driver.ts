@@ -21,7 +21,7 @@ import {
   type MachineState,
   type SetConfigFromFlagsParams,
 } from '@berth/driver-protocol';
-import { BaseDriver, MachineJournal, sleep } from '@berth/driver-sdk';
+import { BaseDriver, InFlightCreates, MachineJournal, sleep } from '@berth/driver-sdk';
 import { lookupUbuntuAmi } from './ami-lookup.js';
 import { awsSettings, Ec2Api } from './ec2-api.js';
 import { type Ec2Config, readEc2Config, usesPrivateAddress, writeEc2Config } from './ec2-config.js';
@@ -47,7 +47,7 @@ export class AmazonEc2Driver extends BaseDriver {
   readonly name = 'amazonec2';
   readonly version = '0.1.0';
   /** Creates under way in this process, by machine dir: a `remove` waits for its create to settle. */
-  private readonly creating = new Map<string, Promise<unknown>>();
+  private readonly creating = new InFlightCreates();
   private readonly batchers = new Map<string, InstanceBatcher>();
 
   capabilities(): DriverCapabilities {
@@ -152,14 +152,7 @@ export class AmazonEc2Driver extends BaseDriver {
   }
 
   override async create(params: MachineParams, context: CallContext): Promise<DriverConfigResult> {
-    const { machine } = params;
-    const work = this.createOrRollBack(params, context);
-    this.creating.set(machine.machineDir, work);
-    try {
-      return await work;
-    } finally {
-      this.creating.delete(machine.machineDir);
-    }
+    return this.creating.run(params.machine.machineDir, () => this.createOrRollBack(params, context));
   }
 
   private async createOrRollBack(params: MachineParams, context: CallContext): Promise<DriverConfigResult> {
@@ -201,7 +194,7 @@ export class AmazonEc2Driver extends BaseDriver {
   override async remove(params: MachineParams, context: CallContext): Promise<void> {
     const { machine } = params;
     // A create of this machine still rolling back (the user pressed Ctrl-C): let it finish first.
-    await this.creating.get(machine.machineDir)?.catch(() => undefined);
+    await this.creating.settled(machine.machineDir);
     const config = readEc2Config(machine);
     const api = this.api(config);
     const result = await removeResources({

@@ -27,6 +27,7 @@ import {
   baseDriverConfig,
   boolFlag,
   createMachineKeyPair,
+  InFlightCreates,
   intFlag,
   MachineJournal,
   sleep,
@@ -79,7 +80,7 @@ export class DigitalOceanDriver extends BaseDriver {
   readonly name = 'digitalocean';
   readonly version = VERSION;
   /** Creates running in this process, by machine dir: a remove of the same machine waits for them. */
-  private readonly creating = new Map<string, Promise<unknown>>();
+  private readonly creating = new InFlightCreates();
 
   capabilities(): DriverCapabilities {
     return { powerControl: true, ssh: true, secretConfigKeys: ['AccessToken'] };
@@ -211,14 +212,7 @@ export class DigitalOceanDriver extends BaseDriver {
   }
 
   override async create(params: MachineParams, context: CallContext): Promise<DriverConfigResult> {
-    const dir = params.machine.machineDir;
-    const work = this.createDroplet(params, context);
-    this.creating.set(dir, work);
-    try {
-      return await work;
-    } finally {
-      if (this.creating.get(dir) === work) this.creating.delete(dir);
-    }
+    return this.creating.run(params.machine.machineDir, () => this.createDroplet(params, context));
   }
 
   private async createDroplet(params: MachineParams, context: CallContext): Promise<DriverConfigResult> {
@@ -324,7 +318,7 @@ export class DigitalOceanDriver extends BaseDriver {
     const { machine } = params;
     // A create of this machine still running here (the host cancelled it and rolls back) may
     // be waiting for a POST's answer: let it record what it made first.
-    await this.creating.get(machine.machineDir)?.catch(() => undefined);
+    await this.creating.settled(machine.machineDir);
     const own = readOwnConfig(machine.driverConfig);
     const journal = new MachineJournal(machine.machineDir);
     const entries = await journal.entries();

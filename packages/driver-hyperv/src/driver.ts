@@ -21,7 +21,14 @@ import {
   type SetConfigFromFlagsResult,
   TimeoutError,
 } from '@berth/driver-protocol';
-import { BaseDriver, createMachineKeyPair, MachineJournal, sleep, throwIfCancelled } from '@berth/driver-sdk';
+import {
+  BaseDriver,
+  createMachineKeyPair,
+  InFlightCreates,
+  MachineJournal,
+  sleep,
+  throwIfCancelled,
+} from '@berth/driver-sdk';
 import { Qcow2FormatError } from './disk/qcow2-reader.js';
 import { convertQcow2ToFixedVhd, DiskTooSmallError } from './disk/qcow2-to-vhd.js';
 import { configFromFlags } from './flag-config.js';
@@ -97,7 +104,7 @@ export class HypervDriver extends BaseDriver {
   private readonly host: HypervHost;
   private readonly lookup: VmLookup;
   /** Creates running in this process, by machine dir: a remove of the same machine waits for them. */
-  private readonly creating = new Map<string, Promise<unknown>>();
+  private readonly creating = new InFlightCreates();
 
   constructor(options: HypervDriverOptions = {}) {
     super();
@@ -150,14 +157,7 @@ export class HypervDriver extends BaseDriver {
   }
 
   override async create(params: CreateParams, context: CallContext): Promise<DriverConfigResult> {
-    const dir = params.machine.machineDir;
-    const work = this.createMachine(params, context);
-    this.creating.set(dir, work);
-    try {
-      return await work;
-    } finally {
-      if (this.creating.get(dir) === work) this.creating.delete(dir);
-    }
+    return this.creating.run(params.machine.machineDir, () => this.createMachine(params, context));
   }
 
   private async createMachine(params: CreateParams, context: CallContext): Promise<DriverConfigResult> {
@@ -328,7 +328,7 @@ export class HypervDriver extends BaseDriver {
     const { machine } = params;
     // A create of this machine still running here (cancelled, being rolled back) may be making the
     // VM: let it finish, so what it made is removed below rather than left behind.
-    await this.creating.get(machine.machineDir)?.catch(() => undefined);
+    await this.creating.settled(machine.machineDir);
     const name = vmName(params);
     const journal = new MachineJournal(machine.machineDir);
     const entries = await journal.entries();

@@ -28,6 +28,7 @@ import {
   BaseDriver,
   boolFlag,
   createMachineKeyPair,
+  InFlightCreates,
   intFlag,
   MachineJournal,
   sleep,
@@ -78,7 +79,7 @@ export class QemuDriver extends BaseDriver {
   readonly name = 'qemu';
   readonly version = VERSION;
   /** Creates running in this process, by machine dir: a remove of the same machine waits for them. */
-  private readonly creating = new Map<string, Promise<unknown>>();
+  private readonly creating = new InFlightCreates();
 
   capabilities(): DriverCapabilities {
     return { powerControl: true, ssh: true };
@@ -217,14 +218,7 @@ export class QemuDriver extends BaseDriver {
   }
 
   override async create(params: CreateParams, context: CallContext): Promise<DriverConfigResult> {
-    const dir = params.machine.machineDir;
-    const work = this.createMachine(params, context);
-    this.creating.set(dir, work);
-    try {
-      return await work;
-    } finally {
-      if (this.creating.get(dir) === work) this.creating.delete(dir);
-    }
+    return this.creating.run(params.machine.machineDir, () => this.createMachine(params, context));
   }
 
   private async createMachine(params: CreateParams, context: CallContext): Promise<DriverConfigResult> {
@@ -378,7 +372,7 @@ export class QemuDriver extends BaseDriver {
     const { machine } = params;
     // A create of this machine still running here (cancelled, being rolled back) may be starting
     // qemu: let it finish, so the qemu it started is quit below rather than left running.
-    await this.creating.get(machine.machineDir)?.catch(() => undefined);
+    await this.creating.settled(machine.machineDir);
     await this.quit(params, context);
     const journal = new MachineJournal(machine.machineDir);
     await journal.forget(KIND_QEMU, MACHINE_FILES.qmp);

@@ -18,7 +18,14 @@ import {
   type SetConfigFromFlagsParams,
   type SetConfigFromFlagsResult,
 } from '@berth/driver-protocol';
-import { BaseDriver, createMachineKeyPair, MachineJournal, sleep, throwIfCancelled } from '@berth/driver-sdk';
+import {
+  BaseDriver,
+  createMachineKeyPair,
+  InFlightCreates,
+  MachineJournal,
+  sleep,
+  throwIfCancelled,
+} from '@berth/driver-sdk';
 import { configFromFlags } from './config-from-flags.js';
 import { GuestWaitTimeoutError } from './errors.js';
 import { DEFAULT_HOSTONLY_CIDR, VIRTUALBOX_FLAGS } from './flags.js';
@@ -84,7 +91,7 @@ export class VirtualBoxDriver extends BaseDriver {
   private readonly memo: HostMemo = {};
   private readonly states: VmStateReader;
   /** Creates running in this process, by machine dir: a remove of the same machine waits for them. */
-  private readonly creating = new Map<string, Promise<unknown>>();
+  private readonly creating = new InFlightCreates();
 
   constructor(options: VirtualBoxDriverOptions = {}) {
     super();
@@ -132,14 +139,7 @@ export class VirtualBoxDriver extends BaseDriver {
   }
 
   override async create(params: CreateParams, context: CallContext): Promise<DriverConfigResult> {
-    const dir = params.machine.machineDir;
-    const work = this.createMachine(params, context);
-    this.creating.set(dir, work);
-    try {
-      return await work;
-    } finally {
-      if (this.creating.get(dir) === work) this.creating.delete(dir);
-    }
+    return this.creating.run(params.machine.machineDir, () => this.createMachine(params, context));
   }
 
   private async createMachine(params: CreateParams, context: CallContext): Promise<DriverConfigResult> {
@@ -257,7 +257,7 @@ export class VirtualBoxDriver extends BaseDriver {
   override async remove(params: MachineParams, context: CallContext): Promise<void> {
     const { machine } = params;
     // A create of this machine still running here (cancelled, rolling back) finishes first.
-    await this.creating.get(machine.machineDir)?.catch(() => undefined);
+    await this.creating.settled(machine.machineDir);
     await removeVm(await this.host(context), machine, new MachineJournal(machine.machineDir), context);
     this.states.invalidate();
   }
