@@ -98,123 +98,83 @@ async function measureLs({ program, args, env, sim, tool, runs }) {
   return { ms: median(times), processes, last };
 }
 
+/**
+ * ls of `machines` machines of one hypervisor, by berth and by docker-machine on the same store
+ * and simulator: wall times, the tool's processes per ls, and whether berth's rows are right.
+ */
+async function benchOne({ kit, work, machines, runs, row, hv }) {
+  const sim = await hv.start(kit);
+  try {
+    const store = join(work, `${hv.driver}-store`);
+    const made = await cloneStore(kit, store, hv.template, machines, hv.customize);
+    for (const machine of made) await sim.registerDockerMachineVm(hv.vm(machine, machine.index % 2 === 0));
+    const env = { ...process.env, ...sim.env(), MACHINE_STORAGE_PATH: store };
+    const ls = (program, args, count) => measureLs({ program, args, env, sim, tool: hv.tool, runs: count });
+    const berth = await ls(process.execPath, [BERTH, 'ls', '--timeout', '2'], runs);
+    const dm = await ls(DOCKER_MACHINE, ['ls', '--timeout', '2'], 1);
+    const lines = berth.last.stdout.trim().split('\n').slice(1);
+    const stopped = lines.filter((line) => new RegExp(`\\s${hv.driver}\\s+Stopped\\s`).test(line)).length;
+    const rowsOk = lines.length === machines && stopped === Math.floor(machines / 2);
+    const label = `${hv.driver} ls ${machines}`;
+    row(`${label}: ${hv.tool} processes, berth`, berth.processes.join(', '), hv.target, hv.meets(berth.processes));
+    row(`${label}: ${hv.tool} processes, docker-machine`, String(dm.processes[0]));
+    row(`${label}: rows and states right (berth)`, rowsOk ? 'yes' : 'no', 'yes', rowsOk);
+    row(`${label}: wall time, berth`, seconds(berth.ms));
+    row(`${label}: wall time, docker-machine`, seconds(dm.ms));
+    row(`${label}: docker-machine / berth, this run`, `${(dm.ms / berth.ms).toFixed(1)}x`);
+  } finally {
+    await sim.close();
+  }
+}
+
+/** The two hypervisors: half their VMs running, half off. */
+const HYPERVISORS = [
+  {
+    driver: 'virtualbox',
+    tool: 'VBoxManage',
+    template: 'dm-vbox',
+    start: (kit) => kit.startVirtualBoxSimulator({ guests: false }),
+    customize: (config, i) => {
+      config.Driver.SSHPort = 41000 + i;
+    },
+    vm: ({ name, dir, index }, off) => ({
+      name,
+      machineDir: dir,
+      sshPort: 41000 + index,
+      hostOnlyCidr: '192.168.99.1/24',
+      boot2dockerIso: join(dir, 'boot2docker.iso'),
+      disk: join(dir, 'disk.vmdk'),
+      state: off ? 'poweroff' : 'running',
+    }),
+    target: '<= 2, constant',
+    meets: (counts) => counts.every((n) => n === counts[0] && n <= 2),
+  },
+  {
+    driver: 'hyperv',
+    tool: 'powershell.exe',
+    template: 'dm-hyperv',
+    start: (kit) => kit.startHypervSimulator({ guests: false }),
+    customize: () => undefined,
+    vm: ({ name, dir }, off) => ({
+      name,
+      machineDir: dir,
+      switchName: 'External Wireless',
+      state: off ? 'Off' : 'Running',
+    }),
+    target: '1',
+    meets: (counts) => counts.every((n) => n === 1),
+  },
+];
+
 export async function benchHypervisors({ work, log = (line) => process.stderr.write(`[bench:hv] ${line}\n`) }) {
   const kit = await import('@berth/test-kit');
   const machines = intEnv('BENCH_HV_MACHINES', 50);
   const runs = intEnv('BENCH_HV_LS_RUNS', 3);
   const rows = [];
   const row = (metric, value, target = '', ok = undefined) => rows.push({ metric, value, target, ok });
-
-  // VirtualBox: half the VMs running, half powered off.
-  log(`virtualbox: ls of ${machines} machines, berth and docker-machine...`);
-  const vbox = await kit.startVirtualBoxSimulator({ guests: false });
-  try {
-    const store = join(work, 'vbox-store');
-    const made = await cloneStore(kit, store, 'dm-vbox', machines, (config, i) => {
-      config.Driver.SSHPort = 41000 + i;
-    });
-    for (const { name, dir, index } of made) {
-      await vbox.registerDockerMachineVm({
-        name,
-        machineDir: dir,
-        sshPort: 41000 + index,
-        hostOnlyCidr: '192.168.99.1/24',
-        boot2dockerIso: join(dir, 'boot2docker.iso'),
-        disk: join(dir, 'disk.vmdk'),
-        state: index % 2 === 0 ? 'poweroff' : 'running',
-      });
-    }
-    const env = { ...process.env, ...vbox.env(), MACHINE_STORAGE_PATH: store };
-    const berth = await measureLs({
-      program: process.execPath,
-      args: [BERTH, 'ls', '--timeout', '2'],
-      env,
-      sim: vbox,
-      tool: 'VBoxManage',
-      runs,
-    });
-    const dm = await measureLs({
-      program: DOCKER_MACHINE,
-      args: ['ls', '--timeout', '2'],
-      env,
-      sim: vbox,
-      tool: 'VBoxManage',
-      runs: 1,
-    });
-    const berthRows = berth.last.stdout.trim().split('\n').slice(1);
-    const stopped = berthRows.filter((line) => /\svirtualbox\s+Stopped\s/.test(line)).length;
-    const constant = berth.processes.every((n) => n === berth.processes[0] && n <= 2);
-    row(
-      `virtualbox ls ${machines}: VBoxManage processes, berth`,
-      berth.processes.join(', '),
-      '<= 2, constant',
-      constant,
-    );
-    row(`virtualbox ls ${machines}: VBoxManage processes, docker-machine`, String(dm.processes[0]));
-    row(
-      `virtualbox ls ${machines}: rows and states right (berth)`,
-      berthRows.length === machines && stopped === Math.floor(machines / 2) ? 'yes' : 'no',
-      'yes',
-      berthRows.length === machines && stopped === Math.floor(machines / 2),
-    );
-    row(`virtualbox ls ${machines}: wall time, berth`, seconds(berth.ms));
-    row(`virtualbox ls ${machines}: wall time, docker-machine`, seconds(dm.ms));
-    row(`virtualbox ls ${machines}: docker-machine / berth, this run`, `${(dm.ms / berth.ms).toFixed(1)}x`);
-  } finally {
-    await vbox.close();
-  }
-
-  // Hyper-V: the same with the powershell.exe simulator.
-  log(`hyperv: ls of ${machines} machines, berth and docker-machine...`);
-  const hv = await kit.startHypervSimulator({ guests: false });
-  try {
-    const store = join(work, 'hyperv-store');
-    const made = await cloneStore(kit, store, 'dm-hyperv', machines, () => undefined);
-    for (const { name, dir, index } of made) {
-      await hv.registerDockerMachineVm({
-        name,
-        machineDir: dir,
-        switchName: 'External Wireless',
-        state: index % 2 === 0 ? 'Off' : 'Running',
-      });
-    }
-    const env = { ...process.env, ...hv.env(), MACHINE_STORAGE_PATH: store };
-    const berth = await measureLs({
-      program: process.execPath,
-      args: [BERTH, 'ls', '--timeout', '2'],
-      env,
-      sim: hv,
-      tool: 'powershell.exe',
-      runs,
-    });
-    const dm = await measureLs({
-      program: DOCKER_MACHINE,
-      args: ['ls', '--timeout', '2'],
-      env,
-      sim: hv,
-      tool: 'powershell.exe',
-      runs: 1,
-    });
-    const berthRows = berth.last.stdout.trim().split('\n').slice(1);
-    const stopped = berthRows.filter((line) => /\shyperv\s+Stopped\s/.test(line)).length;
-    row(
-      `hyperv ls ${machines}: PowerShell processes, berth`,
-      berth.processes.join(', '),
-      '1',
-      berth.processes.every((n) => n === 1),
-    );
-    row(`hyperv ls ${machines}: PowerShell processes, docker-machine`, String(dm.processes[0]));
-    row(
-      `hyperv ls ${machines}: rows and states right (berth)`,
-      berthRows.length === machines && stopped === Math.floor(machines / 2) ? 'yes' : 'no',
-      'yes',
-      berthRows.length === machines && stopped === Math.floor(machines / 2),
-    );
-    row(`hyperv ls ${machines}: wall time, berth`, seconds(berth.ms));
-    row(`hyperv ls ${machines}: wall time, docker-machine`, seconds(dm.ms));
-    row(`hyperv ls ${machines}: docker-machine / berth, this run`, `${(dm.ms / berth.ms).toFixed(1)}x`);
-  } finally {
-    await hv.close();
+  for (const hv of HYPERVISORS) {
+    log(`${hv.driver}: ls of ${machines} machines, berth and docker-machine...`);
+    await benchOne({ kit, work, machines, runs, row, hv });
   }
   return rows;
 }
