@@ -7,6 +7,7 @@
 //
 // Options (environment): BENCH_RUNS (quick commands, default 10), BENCH_LS_RUNS (default 5),
 // BENCH_CREATE_RUNS (fresh hosts provisioned by `create`, default 2), BENCH_REGEN_RUNS (default 3).
+// BENCH_HV_MACHINES and BENCH_HV_LS_RUNS (bench/hypervisors.mjs: ls of 50 VirtualBox and Hyper-V machines).
 // Exit status: 0 all targets met, 2 a target missed, 1 the bench itself failed.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -463,6 +464,9 @@ async function main() {
     // A local VM under qemu (TCG here) and the image download against curl.
     const { benchQemu } = await import('./qemu.mjs');
     for (const r of await benchQemu({ log })) row(r.metric, r.value, r.target, r.ok);
+    // ls of 50 VirtualBox and 50 Hyper-V machines against the simulators: the tool's processes.
+    const { benchHypervisors } = await import('./hypervisors.mjs');
+    for (const r of await benchHypervisors({ work, log })) row(r.metric, r.value, r.target, r.ok);
   } finally {
     log('cleaning up...');
     await cleanup();
