@@ -8,13 +8,16 @@ async function lines(args: string[]): Promise<string[]> {
   return result.stdout.split('\n').filter((line) => line.trim().length > 0);
 }
 
-/** Removes every container (with its anonymous volumes) and named volume of one run. */
+/** Removes every container (with its anonymous volumes), named volume and network of one run. */
 export async function reapRun(runId: string): Promise<void> {
   const filter = `label=${LABEL_RUN}=${runId}`;
   const containers = await lines(['ps', '-aq', '--filter', filter]);
   if (containers.length > 0) await tryDocker(['rm', '-f', '-v', ...containers]);
   const volumes = await lines(['volume', 'ls', '-q', '--filter', filter]);
   if (volumes.length > 0) await tryDocker(['volume', 'rm', '-f', ...volumes]);
+  // Networks last: one still has endpoints until its containers are gone (the simulators' guests).
+  const networks = await lines(['network', 'ls', '-q', '--filter', filter]);
+  if (networks.length > 0) await tryDocker(['network', 'rm', ...networks]);
 }
 
 /** Reaps the runs whose owning process is gone (a killed earlier run). Returns their ids. */
@@ -23,6 +26,7 @@ export async function reapOrphans(): Promise<string[]> {
   const rows = [
     ...(await lines(['ps', '-a', '--filter', `label=${LABEL_KIT}`, '--format', format])),
     ...(await lines(['volume', 'ls', '--filter', `label=${LABEL_KIT}`, '--format', format])),
+    ...(await lines(['network', 'ls', '--filter', `label=${LABEL_KIT}`, '--format', format])),
   ];
   const orphans = new Set<string>();
   for (const row of rows) {
