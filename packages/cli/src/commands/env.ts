@@ -26,23 +26,29 @@ export default class Env extends BerthCommand {
     const { flags, argv } = await this.parse(Env);
     const names = argv as string[];
     const args = process.argv.slice(2);
-    const detected = flags.shell
-      ? { ok: true as const, shell: flags.shell }
-      : render.detectShell({
-          platform: process.platform,
-          env: process.env,
-          ancestorProcessNames: parentProcessNames(),
-        });
-    if (!detected.ok) {
-      this.log(detected.notice);
-      this.error(detected.error, { exit: 1 });
-    }
+    // As docker-machine: the shell is detected after the machine's TLS check when setting, so a
+    // broken machine reports its own error first.
+    const shellOrExit = (): string => {
+      const detected = flags.shell
+        ? { ok: true as const, shell: flags.shell }
+        : render.detectShell({
+            platform: process.platform,
+            env: process.env,
+            ancestorProcessNames: parentProcessNames(),
+          });
+      if (!detected.ok) {
+        this.log(detected.notice);
+        this.error(detected.error, { exit: 1 });
+      }
+      return detected.shell;
+    };
     if (flags.unset) {
+      const shell = shellOrExit();
       if (names.length > 0) this.error(render.UNSET_WITH_MACHINE_NAME_ERROR, { exit: 1 });
       const noProxyName = flags['no-proxy'] ? render.currentNoProxy(process.env).name : undefined;
       process.stdout.write(
         render.renderEnvUnset({
-          shell: detected.shell,
+          shell,
           programName: this.config.bin,
           args,
           ...(noProxyName ? { noProxyName } : {}),
@@ -58,10 +64,11 @@ export default class Env extends BerthCommand {
         this.error(render.notSwarmMasterMessage(record.name), { exit: 1 });
       }
     });
+    const shell = shellOrExit();
     const noProxy = flags['no-proxy'] ? render.noProxyWithMachine(process.env, await ipOf(ctx, machine)) : undefined;
     process.stdout.write(
       machineEnvText(machine, {
-        shell: detected.shell,
+        shell,
         programName: this.config.bin,
         args,
         ...(noProxy ? { noProxy } : {}),

@@ -40,3 +40,17 @@ it('with SHELL unset and no shell above it, env prints docker-machine’s notice
   );
   expect(direct.stderr).toContain('Error: Unknown shell');
 });
+
+it('with SHELL unset and no shell above it, env NAME reports the machine’s TLS check first, as docker-machine', () => {
+  const made = spawnSync(process.execPath, [BERTH_BIN, 'create', '-d', 'none', '--url', 'tcp://127.0.0.1:1', 'dead'], {
+    env: withoutShell(),
+    encoding: 'utf8',
+  });
+  expect(made.status, made.stderr).toBe(0);
+  const launcher = `process.exitCode = require('child_process').spawnSync(process.execPath, ${JSON.stringify([BERTH_BIN, 'env', 'dead'])}, { stdio: 'inherit' }).status`;
+  const direct = spawnSync(process.execPath, ['-e', launcher], { env: withoutShell(), encoding: 'utf8' });
+  expect(direct.status).toBe(1);
+  expect(direct.stderr).toContain('Error checking TLS connection: ');
+  expect(direct.stderr).not.toContain('Unknown shell');
+  expect(direct.stdout).toBe('');
+});
