@@ -5,6 +5,7 @@ import { Command, Errors } from '@oclif/core';
 import { berthContextOptions, isDebugMode } from './context-options.js';
 import { takeEarlyContext } from './early-context.js';
 import { berthExitCode, UsageError, writeError } from './error-output.js';
+import { JsonProgress, type ProgressOutput, progressFormatFromArgv, textProgress } from './progress/index.js';
 
 /**
  * Every berth command: opens the store and driver host on first use, always ends the driver
@@ -15,6 +16,8 @@ export abstract class BerthCommand extends Command {
   private berth?: BerthContext;
   /** Set on Ctrl-C / SIGTERM: long operations pass it down so they clean up what they made. */
   protected readonly abort = new AbortController();
+  /** Set by {@link progressOutput} under `--progress json`: then errors are JSON lines too. */
+  protected jsonProgress: JsonProgress | undefined;
 
   protected get debugMode(): boolean {
     return isDebugMode();
@@ -26,7 +29,8 @@ export abstract class BerthCommand extends Command {
    */
   protected async context(): Promise<BerthContext> {
     if (!this.berth) {
-      const log = (line: string) => this.log(line);
+      // Driver progress (`(web) Importing SSH key...`) is a step of the command's own progress.
+      const log = (line: string) => (this.jsonProgress ? this.jsonProgress.step(line) : this.log(line));
       const early = await takeEarlyContext(log);
       if (early) {
         this.berth = early;
@@ -35,6 +39,16 @@ export abstract class BerthCommand extends Command {
       }
     }
     return this.berth;
+  }
+
+  /**
+   * Where a command with `--progress` (PROGRESS_FLAGS) prints its steps: the first thing its run()
+   * asks for, read from argv before the parse so that every failure after it is in that format.
+   */
+  protected progressOutput(): ProgressOutput {
+    if (progressFormatFromArgv(this.id, this.argv) !== 'json') return textProgress((line) => this.log(line));
+    this.jsonProgress ??= new JsonProgress({ command: this.id ?? '' });
+    return this.jsonProgress;
   }
 
   /** Ends the driver processes and engine connections now, while the command finishes its output. */
@@ -65,6 +79,10 @@ export abstract class BerthCommand extends Command {
     // oclif's flag and argument parse errors: docker-machine says "Incorrect Usage" (exit 1 here).
     const usage = error instanceof Errors.CLIError && (error as { oclif?: { exit?: number } }).oclif?.exit === 2;
     const shown = usage ? new UsageError(error.message, `See '${this.config.bin} ${this.id} --help'.`) : error;
+    if (this.jsonProgress) {
+      this.jsonProgress.error(shown);
+      this.exit(isBerthError(error) ? this.exitCodeFor(error) : 1);
+    }
     const status = writeError(shown, {
       prefix: isBerthError(error) ? this.errorPrefix(error) : '',
       message: (berthError) => this.errorMessage(berthError),

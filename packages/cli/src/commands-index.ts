@@ -1,5 +1,6 @@
 import type { Command } from '@oclif/core';
 import Active from './commands/active.js';
+import Autocomplete from './commands/autocomplete.js';
 import Config from './commands/config.js';
 import Create from './commands/create.js';
 import Env from './commands/env.js';
@@ -7,17 +8,20 @@ import Inspect from './commands/inspect.js';
 import Ip from './commands/ip.js';
 import Kill from './commands/kill.js';
 import Ls from './commands/ls.js';
+import Mount from './commands/mount.js';
 import Provision from './commands/provision.js';
 import RegenerateCerts from './commands/regenerate-certs.js';
 import Restart from './commands/restart.js';
 import Rm from './commands/rm.js';
 import Scp from './commands/scp.js';
 import Ssh from './commands/ssh.js';
+import SshConfig from './commands/ssh-config.js';
 import Start from './commands/start.js';
 import Status from './commands/status.js';
 import Stop from './commands/stop.js';
 import Upgrade from './commands/upgrade.js';
 import Url from './commands/url.js';
+import Use from './commands/use.js';
 import Version from './commands/version.js';
 
 /**
@@ -26,6 +30,7 @@ import Version from './commands/version.js';
  */
 export const COMMANDS: Readonly<Record<string, Command.Class>> = {
   active: Active,
+  autocomplete: Autocomplete,
   config: Config,
   create: Create,
   env: Env,
@@ -33,16 +38,19 @@ export const COMMANDS: Readonly<Record<string, Command.Class>> = {
   ip: Ip,
   kill: Kill,
   ls: Ls,
+  mount: Mount,
   provision: Provision,
   'regenerate-certs': RegenerateCerts,
   restart: Restart,
   rm: Rm,
   scp: Scp,
   ssh: Ssh,
+  'ssh-config': SshConfig,
   start: Start,
   status: Status,
   stop: Stop,
   upgrade: Upgrade,
   url: Url,
+  use: Use,
   version: Version,
 };

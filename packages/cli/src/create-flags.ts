@@ -43,31 +43,19 @@ export const SHARED_CREATE_FLAGS = {
     multiple: true,
     multipleNonGreedy: true,
   }),
-  swarm: Flags.boolean({ summary: 'Configure Machine to join a Swarm cluster' }),
-  'swarm-image': Flags.string({
-    summary: 'Specify Docker image to use for Swarm',
-    env: 'MACHINE_SWARM_IMAGE',
-    default: 'swarm:latest',
+  // Swarm mode, set up through the engine API once the machine runs Docker (core's swarm-mode.ts).
+  'swarm-mode': Flags.string({
+    summary: 'Make the machine a swarm-mode node: manager (starts a swarm unless --swarm-join) or worker',
+    options: ['manager', 'worker'],
   }),
-  'swarm-master': Flags.boolean({ summary: 'Configure Machine to be a Swarm master' }),
-  'swarm-discovery': Flags.string({ summary: 'Discovery service to use with Swarm', default: '' }),
-  'swarm-strategy': Flags.string({ summary: 'Define a default scheduling strategy for Swarm', default: 'spread' }),
-  'swarm-opt': Flags.string({
-    summary: 'Define arbitrary flags for Swarm master',
-    multiple: true,
-    multipleNonGreedy: true,
+  'swarm-join': Flags.string({
+    summary: "Join the swarm of this machine (a manager Berth knows) with --swarm-mode's role",
+    dependsOn: ['swarm-mode'],
   }),
-  'swarm-join-opt': Flags.string({
-    summary: 'Define arbitrary flags for Swarm join',
-    multiple: true,
-    multipleNonGreedy: true,
-  }),
-  'swarm-host': Flags.string({ summary: 'ip/socket to listen on for Swarm master', default: 'tcp://0.0.0.0:3376' }),
-  'swarm-addr': Flags.string({
-    summary: 'addr to advertise for Swarm (default: detect and use the machine IP)',
-    default: '',
-  }),
-  'swarm-experimental': Flags.boolean({ summary: 'Enable Swarm experimental features' }),
+  // docker-machine's standalone Swarm, retired upstream (its image and hosted discovery are gone):
+  // accepted so scripts still get a machine, ignored with a warning (create-swarm.ts). No defaults,
+  // so a value means the flag was given.
+  ...retiredSwarmFlags(),
   'tls-san': Flags.string({ summary: 'Support extra SANs for TLS certs', multiple: true, multipleNonGreedy: true }),
   // Berth's own: where local drivers' images come from for air-gapped machines (and the tests).
   'image-mirror': Flags.string({
@@ -75,6 +63,33 @@ export const SHARED_CREATE_FLAGS = {
     env: 'BERTH_IMAGE_MIRROR',
   }),
 };
+
+/** docker-machine's standalone Swarm flags, in a help group of their own that says they are ignored. */
+function retiredSwarmFlags() {
+  const helpGroup = 'RETIRED STANDALONE SWARM (IGNORED)';
+  return {
+    swarm: Flags.boolean({ summary: 'Configure Machine to join a Swarm cluster', helpGroup }),
+    'swarm-image': Flags.string({ summary: 'Specify Docker image to use for Swarm', helpGroup }),
+    'swarm-master': Flags.boolean({ summary: 'Configure Machine to be a Swarm master', helpGroup }),
+    'swarm-discovery': Flags.string({ summary: 'Discovery service to use with Swarm', helpGroup }),
+    'swarm-strategy': Flags.string({ summary: 'Define a default scheduling strategy for Swarm', helpGroup }),
+    'swarm-opt': Flags.string({
+      summary: 'Define arbitrary flags for Swarm master',
+      multiple: true,
+      multipleNonGreedy: true,
+      helpGroup,
+    }),
+    'swarm-join-opt': Flags.string({
+      summary: 'Define arbitrary flags for Swarm join',
+      multiple: true,
+      multipleNonGreedy: true,
+      helpGroup,
+    }),
+    'swarm-host': Flags.string({ summary: 'ip/socket to listen on for Swarm master', helpGroup }),
+    'swarm-addr': Flags.string({ summary: 'addr to advertise for Swarm', helpGroup }),
+    'swarm-experimental': Flags.boolean({ summary: 'Enable Swarm experimental features', helpGroup }),
+  };
+}
 
 /** The driver's name, read from argv before the real parse (which needs the driver's own flags). */
 export function driverNameFromArgv(argv: readonly string[], env: NodeJS.ProcessEnv): string {

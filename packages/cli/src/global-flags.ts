@@ -6,7 +6,7 @@ import { tokenize } from './command-line/tokenize.js';
  * no such notion, so they are taken off argv here and handed on as the environment variables
  * docker-machine itself reads for them; commands read only the environment.
  */
-const GLOBAL_OPTIONS: FlagSpecs = {
+export const GLOBAL_OPTIONS: FlagSpecs = {
   'storage-path': { name: 'storage-path', char: 's', type: 'option' },
   'tls-ca-cert': { name: 'tls-ca-cert', type: 'option' },
   'tls-ca-key': { name: 'tls-ca-key', type: 'option' },

@@ -8,6 +8,7 @@ export abstract class MachineActionCommand extends BerthCommand {
     const ctx = await this.context();
     const targets = await machineNamesOrDefault(ctx, names);
     const ok = await forEachMachine(targets, work, (name, error) => {
+      if (this.jsonProgress) return this.jsonProgress.error(error, name);
       const { message } = error as Error;
       const code = (error as { code?: unknown }).code;
       this.logToStderr(`${typeof code === 'string' ? this.actionErrorPrefix(name, { code }) : ''}${message}`);

@@ -1,3 +1,4 @@
+import { COMPLETE_COMMAND } from './completion/shell-scripts.js';
 import { disposeUntakenContext, startEarly } from './early-context.js';
 import { UsageError, writeError } from './error-output.js';
 import { parseGlobalFlags } from './global-flags.js';
@@ -13,6 +14,11 @@ export async function main(binUrl: string): Promise<void> {
   Object.assign(process.env, parsed.env);
   const argv = parsed.argv.length > 0 ? parsed.argv : ['--help'];
   try {
+    // Shell completion (`berth __complete WORD...`, on every TAB) is answered without oclif.
+    if (argv[0] === COMPLETE_COMMAND) {
+      await (await import('./completion/answer-completion.js')).answerCompletion(argv.slice(1));
+      return;
+    }
     if (await answerQuickly(argv)) return;
     // A driver that runs as its own process starts while oclif loads (see early-context.ts).
     await startEarly(argv);

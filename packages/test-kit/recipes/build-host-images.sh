@@ -13,8 +13,9 @@ step() { printf '[test-kit] %s\n' "$*"; }
 rm -rf "$rootfs"
 mkdir -p "$work"
 step "debootstrap Debian 12 ($suite) into $rootfs (takes a minute or two)"
+# rsync: the host's end of `berth scp --delta`.
 debootstrap --variant=minbase \
-  --include=systemd,systemd-sysv,dbus,openssh-server,sudo,curl,ca-certificates,iproute2,procps,kmod \
+  --include=systemd,systemd-sysv,dbus,openssh-server,sudo,curl,ca-certificates,iproute2,procps,kmod,rsync \
   "$suite" "$rootfs" "$mirror" > "$work/debootstrap.log" 2>&1 || { tail -20 "$work/debootstrap.log"; exit 1; }
 
 step "configure users, sshd and boot units"

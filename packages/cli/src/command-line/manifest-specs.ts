@@ -12,8 +12,18 @@ export interface CommandSpec {
   flags: FlagSpecs;
 }
 
+/** A command as the manifest describes it, with what shell completion shows (completion/). */
+export interface ManifestCommand {
+  id: string;
+  summary?: string;
+  description?: string;
+  hidden?: boolean;
+  flags: Record<string, FlagSpec & { summary?: string; options?: string[]; hidden?: boolean }>;
+  args: Record<string, { name: string; description?: string; options?: string[] }>;
+}
+
 interface ManifestFile {
-  commands: Record<string, { id: string; flags: Record<string, FlagSpec> }>;
+  commands: Record<string, ManifestCommand>;
 }
 
 // The package root, seen from src/command-line or dist/command-line (tests, tsc output), from
@@ -21,6 +31,7 @@ interface ManifestFile {
 const MANIFEST_CANDIDATES = ['../../oclif.manifest.json', '../../../oclif.manifest.json'];
 
 let loaded: Map<string, CommandSpec> | undefined;
+let commands: ManifestCommand[] | undefined;
 
 function readManifest(): Map<string, CommandSpec> {
   for (const candidate of MANIFEST_CANDIDATES) {
@@ -31,6 +42,7 @@ function readManifest(): Map<string, CommandSpec> {
       continue;
     }
     const manifest = JSON.parse(text) as ManifestFile;
+    commands = Object.values(manifest.commands);
     return new Map(
       Object.values(manifest.commands).map((command) => [command.id, { id: command.id, flags: command.flags }]),
     );
@@ -44,4 +56,10 @@ export function commandSpec(id: string | undefined): CommandSpec | undefined {
   if (id === undefined) return undefined;
   loaded ??= readManifest();
   return loaded.get(id);
+}
+
+/** Every command of the manifest (none when there is no manifest). */
+export function manifestCommands(): readonly ManifestCommand[] {
+  loaded ??= readManifest();
+  return commands ?? [];
 }

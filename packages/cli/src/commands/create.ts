@@ -1,12 +1,14 @@
 import { resolveFlagValues } from '@berth/core/driver-host';
-import { createMachine, driverCreateFlags } from '@berth/core/machine';
+import { createMachine, driverCreateFlags, planSwarmMode } from '@berth/core/machine';
 import type { FlagValues } from '@berth/driver-protocol';
 import { quoteGo } from '@berth/go-format';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { builtinDriverNames } from '../builtin-drivers.js';
 import { driverNameFromArgv, SHARED_CREATE_FLAGS } from '../create-flags.js';
+import { retiredSwarmFlagsGiven, retiredSwarmWarning, swarmModeRequest } from '../create-swarm.js';
 import { toOclifFlags } from '../driver-flags.js';
+import { PROGRESS_FLAGS } from '../progress/index.js';
 
 export interface CreateResult {
   name: string;
@@ -31,27 +33,28 @@ export default class Create extends BerthCommand {
     '<%= config.bin %> <%= command.id %> -d generic --generic-ip-address 10.0.0.5 --generic-ssh-key ~/.ssh/id_rsa web',
   ];
   static override strict = false;
-  static override flags = SHARED_CREATE_FLAGS;
+  static override flags = { ...SHARED_CREATE_FLAGS, ...PROGRESS_FLAGS };
   static override args = { name: Args.string({ description: 'machine name' }) };
 
   async run(): Promise<CreateResult> {
+    const progress = this.progressOutput();
     const driverName = driverNameFromArgv(this.argv, process.env);
     const ctx = await this.context();
     const specs = await driverCreateFlags(ctx, driverName);
     const { args, flags, argv } = await this.parse(
-      { flags: { ...SHARED_CREATE_FLAGS, ...toOclifFlags(specs) }, args: Create.args, strict: false },
+      { flags: { ...Create.flags, ...toOclifFlags(specs) }, args: Create.args, strict: false },
       this.argv,
     );
     const extra = argv.slice(1) as string[];
     if (extra.length > 0) this.error(`Invalid command line. Found extra arguments [${extra.join(' ')}]`, { exit: 1 });
     const name = args.name;
     if (!name) this.error('Error: No machine name specified', { exit: 1 });
-    const discovery = flags['swarm-discovery'] ?? '';
-    if (discovery && !/^[^:]*:\/\/.*/.test(discovery)) {
-      this.error(`Error parsing swarm discovery: Swarm Discovery URL was in the wrong format: ${discovery}`, {
-        exit: 1,
-      });
-    }
+    if (this.jsonProgress) this.jsonProgress.machine = name;
+    const retiredSwarm = retiredSwarmFlagsGiven(flags);
+    if (retiredSwarm.length > 0) this.logToStderr(retiredSwarmWarning(retiredSwarm));
+    // A manager to join is checked (and its join token read) before anything is made.
+    const swarmMode = swarmModeRequest(flags);
+    const swarmPlan = swarmMode ? await planSwarmMode(ctx, swarmMode, this.abort.signal) : undefined;
     const given: Record<string, unknown> = {};
     const parsed = flags as Record<string, unknown>;
     for (const spec of specs) if (parsed[spec.name] !== undefined) given[spec.name] = parsed[spec.name];
@@ -71,19 +74,9 @@ export default class Create extends BerthCommand {
         StorageDriver: flags['engine-storage-driver'] ?? '',
         Env: flags['engine-env'] ?? [],
       },
-      swarm: {
-        IsSwarm: flags.swarm === true || flags['swarm-master'] === true,
-        Agent: flags.swarm === true,
-        Master: flags['swarm-master'] === true,
-        Image: flags['swarm-image'],
-        Discovery: discovery,
-        Strategy: flags['swarm-strategy'],
-        ArbitraryFlags: flags['swarm-opt'] ?? [],
-        ArbitraryJoinFlags: flags['swarm-join-opt'] ?? [],
-        Host: flags['swarm-host'],
-        Address: flags['swarm-addr'],
-        IsExperimental: flags['swarm-experimental'] === true,
-      },
+      // Standalone Swarm is never set up, so its settings stay docker-machine's defaults.
+      swarm: {},
+      ...(swarmPlan ? { swarmMode: swarmPlan } : {}),
       tlsSans: flags['tls-san'] ?? [],
       certPaths: {
         ...(env.MACHINE_TLS_CA_CERT ? { caCert: env.MACHINE_TLS_CA_CERT } : {}),
@@ -91,13 +84,16 @@ export default class Create extends BerthCommand {
         ...(env.MACHINE_TLS_CLIENT_CERT ? { clientCert: env.MACHINE_TLS_CLIENT_CERT } : {}),
         ...(env.MACHINE_TLS_CLIENT_KEY ? { clientKey: env.MACHINE_TLS_CLIENT_KEY } : {}),
       },
-      progress: (line) => this.log(line),
+      progress: (line) => progress.step(line),
       // On a terminal the image download draws docker-machine's 0%....10%.... line in pieces.
-      ...(process.stdout.isTTY ? { isTty: true, imageProgress: (text: string) => process.stdout.write(text) } : {}),
+      ...(process.stdout.isTTY && !progress.json
+        ? { isTty: true, imageProgress: (text: string) => process.stdout.write(text) }
+        : {}),
       ...(flags['image-mirror'] ? { imageMirror: flags['image-mirror'] } : {}),
+      notice: (line) => this.logToStderr(line),
       signal: this.abort.signal,
     });
-    this.log(
+    progress.info(
       `To see how to connect your Docker Client to the Docker Engine running on this virtual machine, run: ${this.config.bin} env ${name}`,
     );
     return { name, driver: driverName };

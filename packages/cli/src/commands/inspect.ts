@@ -9,7 +9,10 @@ export default class Inspect extends BerthCommand {
   static override examples = ["<%= config.bin %> <%= command.id %> --format '{{.Driver.IPAddress}}' web"];
   static override args = { name: Args.string({ description: 'machine name' }) };
   static override flags = {
-    format: Flags.string({ char: 'f', summary: 'Format the output using the given go template.' }),
+    format: Flags.string({
+      char: 'f',
+      summary: 'Format the output using the given go template, or `json` for the config on one line.',
+    }),
   };
 
   async run(): Promise<void> {
@@ -19,6 +22,10 @@ export default class Inspect extends BerthCommand {
     const config = await inspectMachine(ctx, name as string);
     if (!flags.format) {
       process.stdout.write(render.renderInspect(config));
+      return;
+    }
+    if (flags.format === 'json') {
+      process.stdout.write(render.renderInspectJsonLine(config));
       return;
     }
     const result = render.renderInspectFormat(flags.format, config);

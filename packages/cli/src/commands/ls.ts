@@ -1,7 +1,7 @@
 import type { MachineProbe } from '@berth/core/machine';
 import { probeMachine } from '@berth/core/machine';
-import type { MachineRecord } from '@berth/core/store';
-import { listMachines } from '@berth/core/store';
+import type { MachineListEntry, MachineRecord } from '@berth/core/store';
+import { listMachines, swarmMembershipOf } from '@berth/core/store';
 import { Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { takeEarlyListing } from '../early-context.js';
@@ -18,7 +18,10 @@ export default class Ls extends BerthCommand {
     quiet: Flags.boolean({ char: 'q', summary: 'Enable quiet mode' }),
     filter: Flags.string({ summary: 'Filter output based on conditions provided', multiple: true }),
     timeout: Flags.integer({ char: 't', summary: 'Timeout in seconds, default to 10s', default: 10 }),
-    format: Flags.string({ char: 'f', summary: 'Pretty-print machines using a Go template' }),
+    format: Flags.string({
+      char: 'f',
+      summary: 'Pretty-print machines using a Go template, or `json` for one JSON object per machine',
+    }),
   };
 
   async run(): Promise<LsRow[]> {
@@ -30,6 +33,8 @@ export default class Ls extends BerthCommand {
     listing.catch(() => undefined); // its error is thrown by the await below
     const entries = await listing;
     const loaded = entries.flatMap((entry) => (entry.ok ? [entry.machine] : []));
+    // docker-machine dropped unreadable machines silently from `-q` and filtered lists; Berth names them.
+    if (flags.quiet || render.hasFilters(filters)) reportUnreadable(entries);
     const timeoutMs = flags.timeout * 1000;
     const probe = (record: MachineRecord) => probeMachine(ctx, record, timeoutMs);
 
@@ -59,6 +64,10 @@ export default class Ls extends BerthCommand {
       }
     }
     const masters = render.swarmMasters(subjects);
+    if (flags.format === 'json') {
+      process.stdout.write(render.renderLsJson(rows, { swarmMasters: masters }));
+      return rows;
+    }
     const result = render.renderLs(rows, { ...(flags.format ? { format: flags.format } : {}), swarmMasters: masters });
     process.stdout.write(result.stdout);
     if (result.error) this.error(result.error.message, { exit: 1 });
@@ -72,6 +81,7 @@ function subject(record: MachineRecord) {
     Name: record.name,
     DriverName: record.config.DriverName,
     SwarmOptions: options.SwarmOptions,
+    SwarmMode: swarmMembershipOf(record.config),
     EngineOptions: options.EngineOptions,
   };
 }
@@ -96,6 +106,8 @@ function toRow(
       Error: '',
       DockerVersion: '',
       ResponseTime: probe.responseTimeMs,
+      LastKnown: probe.lastKnown && { State: probe.lastKnown.state, At: probe.lastKnown.at },
+      SwarmMode: swarmMembershipOf(record.config),
     };
   }
   const swarm = record.config.HostOptions.SwarmOptions;
@@ -110,6 +122,7 @@ function toRow(
     Error: probe.error,
     DockerVersion: probe.dockerVersion,
     ResponseTime: probe.responseTimeMs,
+    SwarmMode: swarmMembershipOf(record.config),
   };
 }
 
@@ -125,5 +138,17 @@ function errorRow(name: string, message: string): LsRow {
     Error: message.replace(/\n/g, ''),
     DockerVersion: '',
     ResponseTime: 0,
+    ConfigUnreadable: true,
   };
+}
+
+/** On stderr, each machine whose config could not be read, and what to do about it. Exit stays 0. */
+function reportUnreadable(entries: readonly MachineListEntry[]): void {
+  let text = '';
+  for (const entry of entries) {
+    if (entry.ok) continue;
+    text += `Could not read machine "${entry.name}": ${entry.error.message.replace(/\n/g, ' ')}\n`;
+    for (const action of entry.error.actions) text += `  ${action}\n`;
+  }
+  process.stderr.write(text);
 }

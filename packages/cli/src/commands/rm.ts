@@ -1,6 +1,7 @@
 import { removeMachineOp } from '@berth/core/machine';
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
+import { PROGRESS_FLAGS } from '../progress/index.js';
 import { askYesNo } from '../prompt.js';
 
 export interface RmResult {
@@ -21,14 +22,18 @@ export default class Rm extends BerthCommand {
       char: 'y',
       summary: 'Assumes automatic yes to proceed with remove, without prompting further user confirmation',
     }),
+    ...PROGRESS_FLAGS,
   };
 
   async run(): Promise<RmResult> {
+    const progress = this.progressOutput();
     const { flags, argv } = await this.parse(Rm);
     const names = argv as string[];
     if (names.length === 0) this.error('Error: Expected to get one or more machine names as arguments', { exit: 1 });
-    this.log(`About to remove ${names.join(', ')}`);
-    this.log('WARNING: This action will delete both local reference and remote instance.');
+    // A tool reading JSON lines cannot answer a prompt on them.
+    if (progress.json && !flags.force && !flags.y) this.error('--progress json needs -y or -f', { exit: 1 });
+    progress.info(`About to remove ${names.join(', ')}`);
+    progress.info('WARNING: This action will delete both local reference and remote instance.');
     if (!flags.force && !flags.y) {
       const yes = await askYesNo('Are you sure? (y/n): ');
       if (!yes) return { removed: [] };
@@ -40,7 +45,8 @@ export default class Rm extends BerthCommand {
       try {
         const outcome = await removeMachineOp(ctx, name, flags.force);
         if (outcome.remoteError) this.reportRemoveError(name, outcome.remoteError);
-        this.log(`Successfully removed ${name}`);
+        if (outcome.secretError) this.reportRemoveError(name, outcome.secretError);
+        progress.step(`Successfully removed ${name}`, name);
         removed.push(name);
       } catch (error) {
         failed = true;
@@ -53,6 +59,10 @@ export default class Rm extends BerthCommand {
 
   /** docker-machine's line, then what to do about what is left (e.g. a cloud resource to delete). */
   private reportRemoveError(name: string, error: unknown): void {
+    if (this.jsonProgress) {
+      this.jsonProgress.error(error, name);
+      return;
+    }
     this.logToStderr(`Error removing host "${name}": ${(error as Error).message}`);
     for (const action of (error as { actions?: string[] }).actions ?? []) this.logToStderr(`  ${action}`);
   }

@@ -1,7 +1,8 @@
 import { openMachine, sshTarget } from '@berth/core/machine';
-import { SshSession, sftpCopy } from '@berth/core/ssh';
+import { type CopyEndpoint, rsyncCopy, rsyncTools, SshSession, sftpCopy } from '@berth/core/ssh';
 import { Args, Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
+import { openRunningMachine } from '../running-machine.js';
 
 interface Side {
   machine?: string;
@@ -25,7 +26,10 @@ export default class Scp extends BerthCommand {
   static override examples = [
     '<%= config.bin %> <%= command.id %> ./app.tar web:/tmp/',
     '<%= config.bin %> <%= command.id %> -r web:/etc/docker ./docker-conf',
+    '<%= config.bin %> <%= command.id %> -r -d ./site web:/srv/site',
   ];
+  static override description =
+    'Plain and -r copies use the built-in SFTP client (nothing to install). --delta runs rsync over ssh, so rsync and ssh must be installed here and rsync on the machine.';
   static override args = { from: Args.string({ required: true }), to: Args.string({ required: true }) };
   static override flags = {
     recursive: Flags.boolean({ char: 'r', summary: 'Copy files recursively (required to copy directories)' }),
@@ -41,7 +45,8 @@ export default class Scp extends BerthCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Scp);
-    if (flags.delta) this.error('--delta (rsync) is not supported yet; copy without -d', { exit: 1 });
+    // rsync first, as docker-machine: its absence is the first thing to fix.
+    const tools = flags.delta ? await rsyncTools() : undefined;
     const from = parseSide(args.from);
     const to = parseSide(args.to);
     const remote = from.machine ?? to.machine;
@@ -49,18 +54,28 @@ export default class Scp extends BerthCommand {
       this.error('scp copies between this machine and one machine: give exactly one side as MACHINE:PATH', { exit: 1 });
     }
     const ctx = await this.context();
-    const { record, driver } = await openMachine(ctx, remote);
-    const target = await sshTarget(ctx.store, record, driver);
+    // rsync would report a stopped machine only as an ssh failure; SFTP names the failed connection.
+    const machine = tools ? await openRunningMachine(ctx, remote, this.config.bin) : await openMachine(ctx, remote);
+    const machineTarget = await sshTarget(ctx.store, machine.record, machine.driver);
     const user = from.user ?? to.user;
-    const session = await SshSession.connect(user ? { ...target, user } : target);
+    const target = user ? { ...machineTarget, user } : machineTarget;
+    const endpoint = (side: Side): CopyEndpoint => ({ kind: side.machine ? 'remote' : 'local', path: side.path });
+    if (tools) {
+      await rsyncCopy(tools, {
+        machine: remote,
+        target,
+        source: endpoint(from),
+        destination: endpoint(to),
+        recursive: flags.recursive,
+        quiet: flags.quiet,
+        signal: this.abort.signal,
+      });
+      return;
+    }
+    const session = await SshSession.connect(target);
     try {
       const sftp = await session.sftp();
-      await sftpCopy(
-        sftp,
-        from.machine ? { kind: 'remote', path: from.path } : { kind: 'local', path: from.path },
-        to.machine ? { kind: 'remote', path: to.path } : { kind: 'local', path: to.path },
-        flags.recursive,
-      );
+      await sftpCopy(sftp, endpoint(from), endpoint(to), flags.recursive);
     } finally {
       session.close();
     }

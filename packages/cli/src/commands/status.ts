@@ -3,20 +3,25 @@ import { STATE_DISPLAY_NAMES } from '@berth/driver-protocol';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { stateErrorPrefix } from '../error-output.js';
+import { jsonFormatFlag } from '../json-format-flag.js';
 import { machineNamesOrDefault } from '../machine-names.js';
+import { jsonLine, type StatusJson } from '../render/index.js';
 
 export default class Status extends BerthCommand {
   static override summary = 'Get the status of a machine';
   static override examples = ['<%= config.bin %> <%= command.id %> web'];
   static override args = { name: Args.string({ description: 'machine name' }) };
+  static override flags = { format: jsonFormatFlag() };
 
   async run(): Promise<{ state: string }> {
-    const { args } = await this.parse(Status);
+    const { args, flags } = await this.parse(Status);
     const ctx = await this.context();
     const [name] = await machineNamesOrDefault(ctx, args.name ? [args.name] : []);
     this.machineName = name as string;
     const state = await machineState(ctx, name as string);
-    this.log(STATE_DISPLAY_NAMES[state]);
+    if (flags.format === 'json')
+      process.stdout.write(jsonLine({ Name: name as string, State: state } satisfies StatusJson));
+    else this.log(STATE_DISPLAY_NAMES[state]);
     return { state };
   }
 

@@ -3,6 +3,8 @@ import { getEngineVersion } from '@berth/core/engine';
 import { engineTlsFor, openMachine, urlOf } from '@berth/core/machine';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
+import { jsonFormatFlag } from '../json-format-flag.js';
+import { type BerthVersionJson, jsonLine, type MachineVersionJson } from '../render/index.js';
 
 export interface VersionResult {
   version: string;
@@ -12,12 +14,15 @@ export default class Version extends BerthCommand {
   static override summary = 'Show the Berth version or a machine docker version';
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> web'];
   static override args = { name: Args.string({ description: 'machine name (prints its engine version)' }) };
+  static override flags = { format: jsonFormatFlag() };
 
   async run(): Promise<VersionResult> {
-    const { args, argv } = await this.parse(Version);
+    const { args, argv, flags } = await this.parse(Version);
     if (argv.length > 1) this.error('Error: Expected one machine name as an argument', { exit: 1 });
+    const json = flags.format === 'json';
     if (!args.name) {
-      this.log(`${this.config.bin} version ${BERTH_VERSION}`);
+      if (json) process.stdout.write(jsonLine({ Version: BERTH_VERSION } satisfies BerthVersionJson));
+      else this.log(`${this.config.bin} version ${BERTH_VERSION}`);
       return { version: BERTH_VERSION };
     }
     const ctx = await this.context();
@@ -30,7 +35,8 @@ export default class Version extends BerthCommand {
     } catch {
       this.error('Unable to query docker version: Cannot connect to the docker engine endpoint', { exit: 1 });
     }
-    this.log(version);
+    if (json) process.stdout.write(jsonLine({ Name: args.name, DockerVersion: version } satisfies MachineVersionJson));
+    else this.log(version);
     return { version };
   }
 }

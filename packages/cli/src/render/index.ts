@@ -19,14 +19,31 @@ export { shellSyntax } from './env-shell-syntax.js';
 export { swarmDockerHost } from './env-swarm.js';
 export { commandLine, envUsageHint } from './env-usage-hint.js';
 export { renderInspectFormat } from './inspect-format.js';
-export { renderInspect } from './inspect-json.js';
+export { renderInspect, renderInspectJsonLine } from './inspect-json.js';
+export { jsonLine } from './json-line.js';
+export type {
+  ActiveJson,
+  BerthVersionJson,
+  JsonMachineState,
+  LastKnownJson,
+  LsMachineJson,
+  MachineVersionJson,
+  ProgressErrorEvent,
+  ProgressEvent,
+  ProgressInfoEvent,
+  ProgressStepEvent,
+  StatusJson,
+} from './json-shapes.js';
 export type { ActiveInput, ActiveMarkers } from './ls-active.js';
 export { activeMarkers, swarmUrl } from './ls-active.js';
 export type { LsFilterSubject, LsFilters } from './ls-filter.js';
 export { filterLs, hasFilters, LsFilterError, matchesLsFilters, needsState, parseLsFilters } from './ls-filter.js';
 export type { LsFormat } from './ls-format.js';
 export { LS_DEFAULT_FORMAT, parseLsFormat } from './ls-format.js';
-export type { LsEngineOptions, LsRow, LsSwarmOptions } from './ls-row.js';
+export type { LsJsonOptions } from './ls-json.js';
+export { lsMachineJson, renderLsJson } from './ls-json.js';
+export { displayedState, formatAge, lastKnownAgeSeconds } from './ls-last-known.js';
+export type { LsEngineOptions, LsLastKnown, LsRow, LsSwarmOptions } from './ls-row.js';
 export { LS_HEADERS, lsTemplateData } from './ls-row.js';
 export type { SwarmHost } from './ls-swarm.js';
 export { swarmColumn, swarmMasters } from './ls-swarm.js';

@@ -1,4 +1,5 @@
 import { encodeGoJson } from '@berth/go-format';
+import { jsonLine } from './json-line.js';
 
 /**
  * `inspect` without `--format`: the machine config as Go's json.MarshalIndent printed it
@@ -7,4 +8,9 @@ import { encodeGoJson } from '@berth/go-format';
  */
 export function renderInspect(config: unknown): string {
   return `${encodeGoJson(config, { indent: '    ', sortMapKeys: false })}\n`;
+}
+
+/** `inspect --format json`: the same config as one compact line (JSON Lines, like `ls --format json`). */
+export function renderInspectJsonLine(config: unknown): string {
+  return jsonLine(config);
 }

@@ -1,6 +1,6 @@
 import { BerthError } from '@berth/driver-protocol';
 import { compileGoRegexp, GoRegexpError } from '@berth/go-format';
-import { swarmMasters } from './ls-swarm.js';
+import { type LsSwarmMode, swarmMasters, swarmName } from './ls-swarm.js';
 
 /**
  * `ls --filter KEY=VALUE`. The same key given twice matches either value; different keys
@@ -21,6 +21,7 @@ export interface LsFilterSubject {
   readonly DriverName: string;
   readonly State?: string;
   readonly SwarmOptions?: { readonly Discovery?: string; readonly Master?: boolean } | null;
+  readonly SwarmMode?: LsSwarmMode | null | undefined;
   readonly EngineOptions?: { readonly Labels?: readonly string[] | null } | null;
 }
 
@@ -102,9 +103,9 @@ export function matchesLsFilters(
 ): boolean {
   const any = <V>(values: readonly V[], test: (value: V) => boolean): boolean =>
     values.length === 0 || values.some(test);
-  const swarmOptions = item.SwarmOptions;
+  const swarm = swarmName(item, masters);
   return (
-    any(filters.swarm, (n) => swarmOptions != null && sameText(n, masters.get(swarmOptions.Discovery ?? '') ?? '')) &&
+    any(filters.swarm, (n) => swarm !== undefined && sameText(n, swarm)) &&
     any(filters.driver, (n) => sameText(n, item.DriverName)) &&
     any(filters.state, (n) => sameText(n, item.State ?? '')) &&
     any(filters.name, (re) => re.test(item.Name)) &&

@@ -1,4 +1,5 @@
 import { formatGoDurationMs, type GoField, GoStringer, GoStruct } from '@berth/go-format';
+import type { LsSwarmMode } from './ls-swarm.js';
 
 /** The swarm settings `ls` looks at, as stored in config.json (`HostOptions.SwarmOptions`). */
 export interface LsSwarmOptions {
@@ -35,11 +36,19 @@ export interface LsEngineOptions {
   readonly InstallURL?: string;
 }
 
+/** What a machine answered at its last probe that got an answer (see core's last-known-state). */
+export interface LsLastKnown {
+  readonly State: string;
+  /** ISO 8601 time of that answer. */
+  readonly At: string;
+}
+
 /**
  * One machine in `ls`, with docker-machine's field names (they are the `--format` fields).
  * A machine whose state query timed out has only Name, DriverName, State `Timeout` and
  * ResponseTime; one whose config could not be read has DriverName `not found`, State
  * `Error` and the load error in Error. Both leave SwarmOptions and EngineOptions unset.
+ * LastKnown is Berth's, not a template field: `{{json .}}` stays docker-machine's.
  */
 export interface LsRow {
   readonly Name: string;
@@ -58,6 +67,12 @@ export interface LsRow {
   readonly DockerVersion: string;
   /** Milliseconds the state query took (the timeout for timed-out machines). */
   readonly ResponseTime: number;
+  /** For a timed-out machine: its last known state, if it ever answered. */
+  readonly LastKnown?: LsLastKnown | undefined;
+  /** The machine's config.json could not be read (the row shows DriverName `not found`). */
+  readonly ConfigUnreadable?: boolean;
+  /** The swarm-mode membership Berth set up (Berth's, not a template field; the SWARM column shows it). */
+  readonly SwarmMode?: LsSwarmMode | undefined;
 }
 
 /** docker-machine's state enum: `{{json .State}}` printed these numbers. */
@@ -126,15 +141,19 @@ const ENGINE_FIELDS: readonly FieldSpec[] = [
   ['InstallURL', 'string'],
 ];
 
-/** The value a row template sees: a Go `commands.HostListItem`, with the computed Swarm column. */
-export function lsTemplateData(row: LsRow, swarm: string): GoStruct {
+/**
+ * The value a row template sees: a Go `commands.HostListItem`, with the computed Swarm column.
+ * `stateText` replaces what `{{.State}}` prints (the default table's `Timeout (Running 12m ago)`);
+ * `{{json .State}}` keeps the state's number.
+ */
+export function lsTemplateData(row: LsRow, swarm: string, stateText: string = row.State): GoStruct {
   const fields: GoField[] = [
     { name: 'Name', value: row.Name },
     { name: 'Active', value: row.Active },
     { name: 'ActiveHost', value: row.ActiveHost },
     { name: 'ActiveSwarm', value: row.ActiveSwarm },
     { name: 'DriverName', value: row.DriverName },
-    { name: 'State', value: new GoStringer('state.State', row.State, STATE_NUMBERS[row.State] ?? 0) },
+    { name: 'State', value: new GoStringer('state.State', stateText, STATE_NUMBERS[row.State] ?? 0) },
     { name: 'URL', value: row.URL },
     { name: 'SwarmOptions', value: optionsStruct('*swarm.Options', SWARM_FIELDS, row.SwarmOptions) },
     { name: 'Swarm', value: swarm },

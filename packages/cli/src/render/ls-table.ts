@@ -1,5 +1,6 @@
 import { TabWriter, TemplateExecError } from '@berth/go-format';
 import { parseLsFormat } from './ls-format.js';
+import { displayedState } from './ls-last-known.js';
 import { LS_HEADERS, type LsRow, lsTemplateData } from './ls-row.js';
 import { swarmColumn, swarmMasters } from './ls-swarm.js';
 import { compareNatural } from './natural-sort.js';
@@ -13,6 +14,8 @@ export interface LsRenderOptions {
    * rows of timed-out machines have no SwarmOptions but still lead a swarm.
    */
   readonly swarmMasters?: ReadonlyMap<string, string>;
+  /** The time ages of last known states are counted to (default: now). */
+  readonly now?: Date;
 }
 
 /**
@@ -20,9 +23,13 @@ export interface LsRenderOptions {
  * row; a `table` format adds the header and aligns columns. Throws TemplateParseError for
  * a bad format (nothing printed). A failing row stops the output there and is returned as
  * `error`, with what docker-machine had already printed (header and earlier rows) in `stdout`.
+ * The default table shows a timed-out machine's last known state beside `Timeout`; a user's
+ * template sees docker-machine's `.State`.
  */
 export function renderLs(rows: readonly LsRow[], options: LsRenderOptions = {}): RenderResult {
   const { table, template } = parseLsFormat(options.format);
+  const defaultFormat = options.format === undefined || options.format === '';
+  const now = options.now ?? new Date();
   const masters = options.swarmMasters ?? swarmMasters(rows);
   const writer = new TabWriter();
   let plain = '';
@@ -35,7 +42,9 @@ export function renderLs(rows: readonly LsRow[], options: LsRenderOptions = {}):
     return error === undefined ? { stdout } : { stdout, error };
   };
 
-  const items: unknown[] = sortLsRows(rows).map((row) => lsTemplateData(row, swarmColumn(row, masters)));
+  const items: unknown[] = sortLsRows(rows).map((row) =>
+    lsTemplateData(row, swarmColumn(row, masters), defaultFormat ? displayedState(row, now) : row.State),
+  );
   if (table) items.unshift({ ...LS_HEADERS });
   for (const item of items) {
     try {

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { access, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DriverNotFoundError } from '@berth/driver-protocol';
 import { type BuiltinDrivers, builtinPackageName, resolveBuiltinDriver } from './builtin-driver.js';
@@ -138,4 +138,32 @@ export async function findDriverExecutable(name: string, options: DiscoveryOptio
     }
   }
   throw notFound(name, searched, notExecutable);
+}
+
+/**
+ * The names of the third-party drivers found where {@link findDriverExecutable} looks
+ * (`BERTH_DRIVERS_PATH`, `<store>/plugins`, `PATH`): every executable `berth-driver-<name>`,
+ * sorted, without duplicates. For shell completion; directories that cannot be read are skipped.
+ */
+export async function discoverableDriverNames(options: DiscoveryOptions = {}): Promise<string[]> {
+  const prefix = driverExecutableName('');
+  const names = new Set<string>();
+  const dirs = searchGroups(options).flatMap((group) => group.dirs);
+  await Promise.all(
+    dirs.map(async (dir) => {
+      let entries: string[];
+      try {
+        entries = await readdir(dir);
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        if (!entry.startsWith(prefix)) continue;
+        const name = process.platform === 'win32' ? entry.replace(/\.exe$/i, '') : entry;
+        const driver = name.slice(prefix.length);
+        if (DRIVER_NAME.test(driver) && (await probe(path.resolve(dir, entry))) === 'ok') names.add(driver);
+      }
+    }),
+  );
+  return [...names].sort();
 }

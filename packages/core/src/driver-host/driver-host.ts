@@ -15,7 +15,7 @@ import { DriverProcess } from './driver-process.js';
 import { DriverSession } from './driver-session.js';
 import { handshake } from './handshake.js';
 import { InProcessDriver } from './in-process-driver.js';
-import { RemoteDriver } from './remote-driver.js';
+import { type DriverSecrets, RemoteDriver } from './remote-driver.js';
 import { SecretRedactor } from './secret-redactor.js';
 
 /** Time limits of a DriverHost, in milliseconds. */
@@ -90,6 +90,8 @@ export interface DriverHostOptions {
    * frames to it, so it behaves as its executable would; it just skips a Node start-up.
    */
   builtins?: BuiltinDrivers;
+  /** Keeps driver secrets out of the store (references to a credential helper); see RemoteDriver. */
+  secrets?: DriverSecrets;
 }
 
 function writeStderr(prefix: string, text: string): void {
@@ -218,6 +220,7 @@ export class DriverHost {
         session,
         description,
         redactor,
+        ...(options.secrets ? { secrets: options.secrets } : {}),
         pid: child.pid,
         callTimeoutMs: timeouts.callMs,
         queryTimeoutMs: timeouts.queryMs,

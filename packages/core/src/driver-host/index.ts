@@ -5,6 +5,7 @@ export {
   DRIVERS_PATH_ENV,
   type DriverExecutable,
   type DriverSource,
+  discoverableDriverNames,
   driverExecutableName,
   findDriverExecutable,
 } from './discovery.js';
@@ -19,5 +20,5 @@ export {
   type DriverSpawnEvent,
   type DriverStderrEvent,
 } from './driver-host.js';
-export { type CallOptions, RemoteDriver } from './remote-driver.js';
+export { type CallOptions, type DriverSecrets, RemoteDriver } from './remote-driver.js';
 export { REDACTED } from './secret-redactor.js';

@@ -2,6 +2,7 @@ import {
   type CreateParams,
   CreateRequest,
   type Driver,
+  type DriverConfig,
   type DriverConfigResult,
   GetIpRequest,
   type GetIpResult,
@@ -45,10 +46,27 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Where driver secrets are kept while the store holds references to them (core's SecretVault):
+ * a driver receives its config revealed and its answers are concealed before anyone stores them.
+ */
+export interface DriverSecrets {
+  reveal(driverConfig: DriverConfig): Promise<DriverConfig>;
+  conceal(
+    machine: string,
+    keys: readonly string[],
+    sent: DriverConfig,
+    returned: DriverConfig,
+    fresh: boolean,
+  ): Promise<DriverConfig>;
+}
+
 export interface RemoteDriverSettings {
   session: DriverSession;
   description: InitializeResult;
   redactor: SecretRedactor;
+  /** Without it, driver configs go to and from the driver as stored. */
+  secrets?: DriverSecrets;
   pid: number;
   /** Timeout of calls that change things (create, start, ...). */
   callTimeoutMs: number;
@@ -96,7 +114,11 @@ export class RemoteDriver implements Driver {
     this.settings.redactor.addFlagValues(this.description.createFlags, params.flags);
     const result = await this.send(SetConfigFromFlagsRequest, params, 'call', options);
     const label = this.label(SetConfigFromFlagsRequest, params);
-    return { ...checkConfigResult(this.name, label, result), ...checkImageRequest(this.name, label, result) };
+    const { driverConfig } = checkConfigResult(this.name, label, result);
+    return {
+      driverConfig: await this.conceal(params, driverConfig, true),
+      ...checkImageRequest(this.name, label, result),
+    };
   }
 
   async preCreateCheck(params: MachineParams, options?: CallOptions): Promise<void> {
@@ -171,16 +193,28 @@ export class RemoteDriver implements Driver {
     return { signal: options?.signal, timeoutMs: options?.timeoutMs ?? fallback, machine };
   }
 
-  private send<P extends MachineParams, R>(
+  private async send<P extends MachineParams, R>(
     declaration: RequestDeclaration<P, R>,
     params: P,
     kind: Kind,
     options: CallOptions | undefined,
   ): Promise<R> {
-    // Stored credentials (a token in config.json) are redacted from anything the driver says.
+    const { secrets } = this.settings;
+    // A secret kept by a credential helper is stored as a reference; the driver needs the secret.
+    const driverConfig = secrets ? await secrets.reveal(params.machine.driverConfig) : params.machine.driverConfig;
+    // Stored credentials (a token in config.json or a helper) are redacted from anything the driver says.
     const secretKeys = this.description.capabilities.secretConfigKeys ?? [];
-    if (secretKeys.length > 0) this.settings.redactor.addConfigValues(secretKeys, params.machine.driverConfig);
-    return this.settings.session.request(declaration, params, this.requestOptions(kind, params.machine.name, options));
+    if (secretKeys.length > 0) this.settings.redactor.addConfigValues(secretKeys, driverConfig);
+    const sent = driverConfig === params.machine.driverConfig ? params : { ...params, machine: { ...params.machine, driverConfig } };
+    return this.settings.session.request(declaration, sent, this.requestOptions(kind, params.machine.name, options));
+  }
+
+  /** A returned driver config as it may be stored: secrets kept by a helper become references. */
+  private conceal(params: MachineParams, returned: DriverConfig, fresh: boolean): Promise<DriverConfig> | DriverConfig {
+    const { secrets } = this.settings;
+    const keys = this.description.capabilities.secretConfigKeys ?? [];
+    if (secrets === undefined || keys.length === 0) return returned;
+    return secrets.conceal(params.machine.name, keys, params.machine.driverConfig, returned, fresh);
   }
 
   private async configCall<P extends MachineParams, R extends DriverConfigResult>(
@@ -189,7 +223,8 @@ export class RemoteDriver implements Driver {
     options: CallOptions | undefined,
   ): Promise<DriverConfigResult> {
     const result = await this.send(declaration, params, 'call', options);
-    return checkConfigResult(this.name, this.label(declaration, params), result);
+    const { driverConfig } = checkConfigResult(this.name, this.label(declaration, params), result);
+    return { driverConfig: await this.conceal(params, driverConfig, false) };
   }
 
   private field<T>(

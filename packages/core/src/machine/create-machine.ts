@@ -13,8 +13,11 @@ import { newHostConfig } from '../store/new-host-config.js';
 import { removeMachine } from '../store/remove-machine.js';
 import { createMachineDir, saveMachine } from '../store/save-machine.js';
 import type { BerthContext } from './berth-context.js';
+import { keepDockerContext } from './docker-context.js';
 import { machineParams } from './machine-params.js';
+import { eraseMachineSecrets, keepMachineSecrets } from './machine-secrets.js';
 import { sshTarget } from './ssh-target.js';
+import { applySwarmMode, type SwarmModePlan } from './swarm-mode.js';
 import { waitForState } from './wait-for-state.js';
 
 export interface CreateMachineRequest {
@@ -25,6 +28,8 @@ export interface CreateMachineRequest {
   driverFlags: FlagValues;
   engine: Partial<EngineOptions>;
   swarm: Partial<SwarmOptions>;
+  /** `--swarm-mode`: swarm mode to start or join once the engine runs (see swarm-mode.ts). */
+  swarmMode?: SwarmModePlan;
   tlsSans: string[];
   /** `--tls-ca-cert` and friends, when given. */
   certPaths?: Partial<CertPaths>;
@@ -36,6 +41,8 @@ export interface CreateMachineRequest {
   isTty?: boolean;
   /** `--image-mirror`: where a local driver's image is fetched from instead of its URL. */
   imageMirror?: string;
+  /** One-line notices for stderr: where the driver's secrets are kept (said once per store). */
+  notice?: (line: string) => void;
   signal?: AbortSignal;
 }
 
@@ -116,6 +123,7 @@ export async function createMachine(ctx: BerthContext, request: CreateMachineReq
   // From here on the machine exists; any failure rolls it back.
   await createMachineDir(store, name);
   try {
+    await keepMachineSecrets(ctx, name, driver.name, request.notice);
     await saveMachine(store, record.config);
     progress('Creating machine...');
     const created = await inPhase('driver-create', () =>
@@ -163,7 +171,11 @@ export async function createMachine(ctx: BerthContext, request: CreateMachineReq
       progress('Checking connection to Docker...');
       progress('Docker is up and running!');
     }
+    const swarmMode = request.swarmMode;
+    if (swarmMode)
+      await inPhase('provision', () => applySwarmMode(ctx, record, driver, swarmMode, { progress, signal }));
     await saveMachine(store, record.config);
+    await keepDockerContext(ctx, record, driver, progress);
     return await loadMachine(store, name);
   } catch (error) {
     await rollBack(ctx, record, driver, error);
@@ -219,6 +231,8 @@ async function rollBack(ctx: BerthContext, record: MachineRecord, driver: Remote
     if (remoteGone) {
       await removeMachine(ctx.store, record.name);
       notes.push(`Berth removed the unfinished machine "${record.name}"; fix the cause and run create again.`);
+      const secretError = await eraseMachineSecrets(ctx, record.name, record.config.Driver);
+      if (isBerthError(secretError)) notes.push(secretError.message, ...secretError.actions);
     } else {
       await markCreateFailed(ctx.store, record.name, {
         error: (error instanceof Error ? error.message : String(error)).replace(/\n/g, ' '),

@@ -1,7 +1,33 @@
+export {
+  DOCKER_CONTEXT_ERROR_CODES,
+  DockerConfigDirUnknownError,
+  DockerConfigInvalidError,
+  type DockerContextErrorCode,
+  DockerContextTakenError,
+  DockerContextWriteError,
+} from '../errors/docker-context-errors.js';
 export { MachineAlreadyInStateError } from '../errors/lifecycle-errors.js';
+export {
+  SWARM_ERROR_CODES,
+  type SwarmErrorCode,
+  SwarmInitError,
+  SwarmJoinError,
+  SwarmManagerUnknownError,
+  SwarmManagerUnreachableError,
+  SwarmNotManagerError,
+} from '../errors/swarm-errors.js';
 export { BerthContext, type BerthContextOptions } from './berth-context.js';
 export { checkConnection } from './connection-check.js';
 export { type CreateMachineRequest, type CreatePhase, createMachine } from './create-machine.js';
+export {
+  type ContextOverride,
+  contextOverrides,
+  DOCKER_CONTEXT_PREFIX,
+  dockerContextName,
+  type UseContextResult,
+  useDefaultContext,
+  useMachineContext,
+} from './docker-context.js';
 export { driverCreateFlags } from './driver-create-flags.js';
 export { engineTlsFor } from './engine-tls-files.js';
 export { inspectMachine } from './inspect-machine.js';
@@ -15,5 +41,12 @@ export { type MachineProbe, probeMachine } from './probe-machine.js';
 export { type RemoveOutcome, removeMachineOp } from './remove-machine-op.js';
 export { type ReprovisionOptions, reprovisionMachine, reprovisionRecord } from './reprovision-machine.js';
 export { knownHostsFile, sshTarget } from './ssh-target.js';
+export {
+  applySwarmMode,
+  planSwarmMode,
+  type SwarmModePlan,
+  type SwarmModeProgress,
+  type SwarmModeRequest,
+} from './swarm-mode.js';
 export { upgradeMachine } from './upgrade-machine.js';
 export { waitForState } from './wait-for-state.js';

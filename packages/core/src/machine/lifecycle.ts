@@ -8,6 +8,7 @@ import type { MachineRecord } from '../store/load-machine.js';
 import { saveMachine } from '../store/save-machine.js';
 import { withMachineLock } from '../store/store-lock.js';
 import type { BerthContext } from './berth-context.js';
+import { keepDockerContext } from './docker-context.js';
 import { engineTlsFor } from './engine-tls-files.js';
 import { machineParams } from './machine-params.js';
 import { openMachine } from './open-machine.js';
@@ -106,6 +107,7 @@ export async function changeMachineState(
       await waitForState(ctx.store, record, driver, words.target, timeoutMs, signal, pollMs);
     }
     if (action !== 'restart') progress(`Machine "${name}" was ${words.done}.`);
+    if (words.target === 'Running') await keepDockerContext(ctx, record, driver, progress);
     if (words.target === 'Running') await afterBoot(ctx, record, driver, options);
   });
 }

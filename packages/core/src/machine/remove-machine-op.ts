@@ -2,12 +2,16 @@ import { loadMachine } from '../store/load-machine.js';
 import { removeMachine } from '../store/remove-machine.js';
 import { withMachineLock } from '../store/store-lock.js';
 import type { BerthContext } from './berth-context.js';
+import { forgetDockerContext } from './docker-context.js';
 import { machineParams } from './machine-params.js';
+import { eraseMachineSecrets } from './machine-secrets.js';
 
 export interface RemoveOutcome {
   name: string;
   /** The driver's remove failed but `force` removed the local entry anyway. */
   remoteError?: unknown;
+  /** The machine is gone but a credential helper could not erase its secrets (the error says how to). */
+  secretError?: unknown;
 }
 
 /**
@@ -17,8 +21,10 @@ export interface RemoveOutcome {
 export async function removeMachineOp(ctx: BerthContext, name: string, force: boolean): Promise<RemoveOutcome> {
   return withMachineLock(ctx.store, name, async () => {
     let remoteError: unknown;
+    let driverConfig: Record<string, unknown> | undefined;
     try {
       const record = await loadMachine(ctx.store, name);
+      driverConfig = record.config.Driver;
       const driver = await ctx.drivers.get(record.config.DriverName);
       await driver.remove(machineParams(ctx.store, record));
     } catch (error) {
@@ -26,6 +32,12 @@ export async function removeMachineOp(ctx: BerthContext, name: string, force: bo
       remoteError = error;
     }
     await removeMachine(ctx.store, name);
-    return remoteError === undefined ? { name } : { name, remoteError };
+    await forgetDockerContext(ctx, name);
+    const secretError = await eraseMachineSecrets(ctx, name, driverConfig);
+    return {
+      name,
+      ...(remoteError === undefined ? {} : { remoteError }),
+      ...(secretError === undefined ? {} : { secretError }),
+    };
   });
 }

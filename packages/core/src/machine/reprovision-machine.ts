@@ -6,6 +6,7 @@ import type { MachineRecord } from '../store/load-machine.js';
 import { saveMachine } from '../store/save-machine.js';
 import { withMachineLock } from '../store/store-lock.js';
 import type { BerthContext } from './berth-context.js';
+import { keepDockerContext } from './docker-context.js';
 import { machineParams } from './machine-params.js';
 import { openMachine } from './open-machine.js';
 import { sshTarget } from './ssh-target.js';
@@ -55,6 +56,7 @@ export async function reprovisionRecord(
       signal: options.signal,
     });
     await saveMachine(ctx.store, record.config);
+    await keepDockerContext(ctx, record, driver, options.progress);
     return result;
   } finally {
     ssh.close();

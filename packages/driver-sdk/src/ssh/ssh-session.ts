@@ -26,6 +26,11 @@ export interface SshConnectOptions {
   timeoutMs?: number;
   /** Ctrl-C: ends a connection attempt at once, even one to a port that accepts and never answers. */
   signal?: AbortSignal;
+  /**
+   * More ssh2 settings (algorithms, agent, auth order, keepalive, bind address), for `berth ssh`'s
+   * OpenSSH options. They cannot replace the host, the user or the pinned host key check.
+   */
+  tuning?: Omit<ConnectConfig, 'host' | 'port' | 'username' | 'hostVerifier' | 'readyTimeout' | 'sock'>;
 }
 
 export interface RunOptions {
@@ -88,12 +93,13 @@ export class SshSession {
     const client = new SshClient();
     await new Promise<void>((resolve, reject) => {
       const config: ConnectConfig = {
+        keepaliveInterval: 15_000,
+        keepaliveCountMax: 4,
+        ...options.tuning,
         host: options.host,
         port: options.port,
         username: options.user,
         readyTimeout: timeoutMs,
-        keepaliveInterval: 15_000,
-        keepaliveCountMax: 4,
         hostVerifier: (key: Buffer) => {
           presented = Buffer.from(key);
           return pinned === undefined || pinned.equals(presented);
@@ -141,6 +147,11 @@ export class SshSession {
 
   get connectionLost(): boolean {
     return this.lost;
+  }
+
+  /** The ssh2 connection itself, for channels this class does not wrap (port forwards, subsystems). */
+  get connection(): Client {
+    return this.client;
   }
 
   /** Runs a command; a non-zero exit is a result, not an error (see runChecked). */

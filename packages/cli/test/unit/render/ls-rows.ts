@@ -59,6 +59,7 @@ export function brokenRow(): LsRow {
     Error: 'Error getting migrated host: unexpected end of JSON input',
     DockerVersion: '',
     ResponseTime: 0,
+    ConfigUnreadable: true,
   };
 }
 

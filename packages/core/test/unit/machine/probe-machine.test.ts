@@ -1,4 +1,4 @@
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { NoneDriver } from '@berth/driver-none';
@@ -7,6 +7,7 @@ import { DEBIAN_12_DOCKER_VERSION, ScriptedEngine } from '@berth/test-kit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateServerCert } from '../../../src/certs/server-cert.js';
 import { type BerthContext, probeMachine, removeMachineOp } from '../../../src/machine/index.js';
+import { LAST_STATE_FILE } from '../../../src/store/last-known-state.js';
 import { listMachineNames, loadMachine } from '../../../src/store/load-machine.js';
 import { fixtureOutput } from '../store/support/fixture-store.js';
 import { JournalingDriver } from './support/journaling-driver.js';
@@ -182,6 +183,73 @@ describe('probeMachine: what ls shows about one machine', () => {
     } finally {
       await tarpit.close();
     }
+  });
+});
+
+describe('probeMachine: the last known state', () => {
+  const recorded = async (dir: string) => JSON.parse(await readFile(join(dir, LAST_STATE_FILE), 'utf8'));
+
+  it('keeps what the driver answered, and a later timeout carries it', async () => {
+    const record = await machineOf('scripted');
+    scripted.states = ['Stopped'];
+    const before = Date.now();
+    expect((await probeMachine(ctx, record, 5_000)).lastKnown).toBeUndefined();
+    const kept = await recorded(record.dir);
+    expect(kept.state).toBe('Stopped');
+    expect(Date.parse(kept.at)).toBeGreaterThanOrEqual(before - 1);
+    expect(Date.parse(kept.at)).toBeLessThanOrEqual(Date.now());
+    // Nothing but the record is left beside config.json (no temp file).
+    expect((await readdir(record.dir)).filter((file) => file.startsWith(LAST_STATE_FILE))).toEqual([LAST_STATE_FILE]);
+
+    scripted.hang = true;
+    const probe = await probeMachine(ctx, record, 200);
+    expect(probe).toMatchObject({ state: 'Timeout', timedOut: true, lastKnown: { state: 'Stopped', at: kept.at } });
+    // A timeout is no answer: the record stays as it was.
+    expect(await recorded(record.dir)).toEqual(kept);
+  });
+
+  it('replaces the record with each answer', async () => {
+    const record = await machineOf('scripted');
+    scripted.states = ['Stopped'];
+    await probeMachine(ctx, record, 5_000);
+    scripted.states = ['Running'];
+    await probeMachine(ctx, record, 5_000);
+    expect((await recorded(record.dir)).state).toBe('Running');
+  });
+
+  it('rewrites an unchanged state only once its record is older than the refresh window', async () => {
+    const record = await machineOf('scripted');
+    scripted.states = ['Running'];
+    await probeMachine(ctx, record, 5_000);
+    const first = await recorded(record.dir);
+    const path = join(record.dir, LAST_STATE_FILE);
+    const { ino } = await stat(path);
+    await probeMachine(ctx, record, 5_000);
+    // Same state, recent record: left as it was (no temp file renamed over it).
+    expect(await recorded(record.dir)).toEqual(first);
+    expect((await stat(path)).ino).toBe(ino);
+
+    const old = new Date(Date.now() - UNCHANGED_STATE_REFRESH_MS - 1_000).toISOString();
+    await writeFile(path, `${JSON.stringify({ state: 'Running', at: old })}\n`);
+    const before = Date.now();
+    await probeMachine(ctx, record, 5_000);
+    expect(Date.parse((await recorded(record.dir)).at)).toBeGreaterThanOrEqual(before - 1);
+  });
+
+  it('keeps nothing when the driver fails: Error is not a state the machine answered', async () => {
+    const record = await machineOf('scripted');
+    scripted.failure = new InternalError('the provider answered 503');
+    expect((await probeMachine(ctx, record, 5_000)).state).toBe('Error');
+    await expect(stat(join(record.dir, LAST_STATE_FILE))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('a torn record is no record: the timeout is bare', async () => {
+    const record = await machineOf('scripted');
+    await writeFile(join(record.dir, LAST_STATE_FILE), '{"state":"Runn');
+    scripted.hang = true;
+    const probe = await probeMachine(ctx, record, 200);
+    expect(probe.timedOut).toBe(true);
+    expect(probe).not.toHaveProperty('lastKnown');
   });
 });
 

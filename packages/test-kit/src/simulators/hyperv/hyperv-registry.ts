@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import { lock } from 'proper-lockfile';
 import type { HypervWorld } from './hyperv-world.js';
 
-/** The env var naming the simulator's state dir (contract §0). */
-export const STATE_DIR_ENV = 'BERTH_SIM_STATE_DIR';
+/**
+ * The env var naming the simulator's state dir (contract §0). Not the VBoxManage simulator's
+ * BERTH_SIM_STATE_DIR, so one berth process can have both simulators on PATH.
+ */
+export const STATE_DIR_ENV = 'BERTH_HYPERV_SIM_STATE_DIR';
 
 export function worldPath(stateDir: string): string {
   return join(stateDir, 'world.json');

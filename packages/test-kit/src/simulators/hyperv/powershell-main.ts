@@ -1,6 +1,6 @@
 // The entry of the test kit's `powershell.exe` (bin/powershell.exe runs it): a one-shot script from
 // argv (docker-machine) or a long-lived session on stdin (Berth's driver), against the simulated
-// Hyper-V host in $BERTH_SIM_STATE_DIR.
+// Hyper-V host in $BERTH_HYPERV_SIM_STATE_DIR.
 import { runArgvMode } from './argv-mode.js';
 import { HypervHost } from './hyperv-host.js';
 import { readWorld, STATE_DIR_ENV } from './hyperv-registry.js';
