@@ -10,6 +10,7 @@ export default defineConfig({
           name: 'unit',
           include: ['packages/*/test/unit/**/*.test.ts'],
           testTimeout: 30_000,
+          setupFiles: ['packages/test-kit/src/vitest/private-docker-config-setup.ts'],
         },
       },
       {
@@ -20,6 +21,7 @@ export default defineConfig({
           hookTimeout: 1_200_000,
           fileParallelism: false,
           globalSetup: ['packages/test-kit/src/vitest/global-setup.ts'],
+          setupFiles: ['packages/test-kit/src/vitest/private-docker-config-setup.ts'],
         },
       },
     ],

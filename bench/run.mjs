@@ -7,6 +7,8 @@
 //
 // Options (environment): BENCH_RUNS (quick commands, default 10), BENCH_LS_RUNS (default 5),
 // BENCH_CREATE_RUNS (fresh hosts provisioned by `create`, default 2), BENCH_REGEN_RUNS (default 3).
+// Ratios (quick commands against `node -e ''`, docker-machine against berth) compare runs made
+// in turn, one of each, so a busy machine slows both sides alike.
 // BENCH_HV_MACHINES and BENCH_HV_LS_RUNS (bench/hypervisors.mjs: ls of 50 VirtualBox and Hyper-V machines).
 // Exit status: 0 all targets met, 2 a target missed, 1 the bench itself failed.
 
@@ -20,6 +22,8 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BERTH = join(ROOT, 'packages/cli/bin/run.js');
+// The real docker-machine 0.16.2, run side by side with berth on the same stores.
+const DOCKER_MACHINE = join(ROOT, '..', 'shared', 'bin', 'docker-machine');
 const TIME = '/usr/bin/time';
 const RUNS = intEnv('BENCH_RUNS', 10);
 const LS_RUNS = intEnv('BENCH_LS_RUNS', 5);
@@ -62,12 +66,15 @@ function ensurePrerequisites() {
  * process's peak) and output. With `sample`, also polls /proc every SAMPLE_MS for the berth process
  * tree: peak summed RSS, and the driver processes it started.
  */
-function berth(args, { store, sample = false, timeoutMs = 600_000, unset = [], extraEnv = {} } = {}) {
+function berth(
+  args,
+  { store, sample = false, timeoutMs = 600_000, unset = [], extraEnv = {}, command = [process.execPath, BERTH] } = {},
+) {
   const env = { ...process.env, MACHINE_STORAGE_PATH: store, ...extraEnv };
   for (const name of ['DOCKER_HOST', 'DOCKER_CERT_PATH', 'DOCKER_TLS_VERIFY', ...unset]) delete env[name];
   runCounter += 1;
   const timeFile = join(tmpdir(), `berth-bench-time-${process.pid}-${runCounter}`);
-  const argv = ['-f', '%U %S %M', '-o', timeFile, process.execPath, BERTH, ...args];
+  const argv = ['-f', '%U %S %M', '-o', timeFile, ...command, ...args];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const child = spawn(TIME, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -113,7 +120,8 @@ function berth(args, { store, sample = false, timeoutMs = 600_000, unset = [], e
 async function mustBerth(args, options) {
   const result = await berth(args, options);
   if (result.code !== 0) {
-    throw new Error(`berth ${args.join(' ')} exited ${result.code}: ${(result.stderr || result.stdout).trim()}`);
+    const what = options?.command ? options.command.at(-1) : 'berth';
+    throw new Error(`${what} ${args.join(' ')} exited ${result.code}: ${(result.stderr || result.stdout).trim()}`);
   }
   return result;
 }
@@ -165,6 +173,27 @@ function startSampler(rootPid, skipRoot = false) {
     },
   };
 }
+
+/**
+ * Runs each of `commands` (`{ args, command?, unset? }`, berth by default) once per round, in turn,
+ * `runs` rounds: per command the median wall and CPU time, so that ratios between them compare
+ * runs made side by side.
+ */
+async function timeSideBySide(commands, store, runs) {
+  const results = commands.map(() => []);
+  for (let i = 0; i < runs; i += 1) {
+    for (const [j, { args, ...options }] of commands.entries()) {
+      results[j].push(await mustBerth(args, { ...options, store }));
+    }
+  }
+  return results.map(medians);
+}
+
+/** `node -e ''` under GNU time, as a command for timeSideBySide: Node's start-up alone. */
+const BARE_NODE = { args: ['-e', ''], command: [process.execPath] };
+
+/** `2.41×`: how many times `a` took as long as `b`. */
+const times = (a, b) => `${(a / b).toFixed(2)}×`;
 
 /** Runs berth `runs` times: the median wall time and the median CPU time. */
 async function timeRuns(args, store, runs, options = {}) {
@@ -227,6 +256,18 @@ async function withSshCount(docker, host, work) {
   const before = await sshLogins(docker, host);
   const result = await work();
   return { result, connections: (await sshLogins(docker, host)) - before };
+}
+
+/** A port on 127.0.0.1 that nothing listens on: connections to it are refused (a dead engine). */
+async function refusedPort() {
+  const server = createServer();
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** Accepts TCP connections on 127.0.0.1 and never answers: an engine that hangs. */
@@ -348,11 +389,16 @@ async function bench(session, docker, work) {
       row(`ls ${size}: peak RSS, berth process`, megabytes(check.maxRssKb));
       row(`ls ${size}: peak RSS, berth + drivers (sampled)`, megabytes(check.peakTreeKb));
       if (size === 200) {
+        const [ours, theirs] = await timeSideBySide([{ args }, { args, command: [DOCKER_MACHINE] }], dir, LS_RUNS);
+        row(`ls --timeout 1, ${size} (tarpit): docker-machine, same store`, timing(theirs));
+        row(`ls --timeout 1, ${size} (tarpit): docker-machine / berth`, times(theirs.wall, ours.wall));
         await driverProcessRows(`ls ${size} (none only)`, args, dir, ['none']);
         const isolated = await timeRuns(args, dir, LS_RUNS, { extraEnv: ISOLATED });
         row(`ls --timeout 1, ${size} machine(s), driver as a process: wall time`, timing(isolated));
       }
     }
+
+    await lsDeadPortRows(work, store, liveUrl);
 
     // A store with both drivers: the generic machines plus one none machine.
     await mustBerth(['create', '-d', 'none', '--url', liveUrl, 'plain'], { store });
@@ -361,36 +407,86 @@ async function bench(session, docker, work) {
     await tarpit.close();
   }
 
-  // Quick commands against gen1.
-  const quick = [
-    { label: 'version', args: ['version'] },
-    { label: 'env gen1', args: ['env', 'gen1'], target: 250 },
-    { label: 'ip gen1', args: ['ip', 'gen1'] },
-    { label: 'config gen1', args: ['config', 'gen1'] },
+  // The commands about one machine, against gen1, each beside a bare Node start.
+  await quickCommandRows(store, 'gen1');
+  const env = ['env', 'gen1'];
+  const envTimes = await timeRuns(env, store, RUNS);
+  row('env gen1: wall time', timing(envTimes), '< 0.250 s', envTimes.wall < 250);
+  await driverProcessRows('env gen1', env, store, ['generic']);
+  row('env gen1, driver as a process: wall time', timing(await timeRuns(env, store, RUNS, { extraEnv: ISOLATED })));
+}
+
+/**
+ * The issue's `ls`: 200 none machines, half on the live TLS engine and half on a port that refuses
+ * connections, listed by berth and by docker-machine in turn on the same store. `ls -q` too.
+ */
+async function lsDeadPortRows(work, fromStore, liveUrl) {
+  const size = 200;
+  const dir = join(work, `ls-${size}-refused`);
+  log(`ls: store of ${size} none machines, half on a refused port, berth and docker-machine...`);
+  await makeNoneStore(dir, fromStore, size, liveUrl, `tcp://127.0.0.1:${await refusedPort()}`);
+  const label = `ls, ${size} (half on a refused port)`;
+  const args = ['ls', '--timeout', '1'];
+  const check = await mustBerth(args, { store: dir });
+  const lines = check.stdout.split('\n').slice(1);
+  const live = lines.filter((l) => / Running .* v\d/.test(l)).length;
+  const dead = lines.filter((l) => /Cannot connect to the docker engine endpoint/.test(l)).length;
+  row(
+    `${label}: rows Running+version / cannot connect`,
+    `${live} / ${dead}`,
+    '100 / 100',
+    live === 100 && dead === 100,
+  );
+  const dm = { command: [DOCKER_MACHINE] };
+  const [ours, theirs] = await timeSideBySide([{ args }, { args, ...dm }], dir, LS_RUNS);
+  row(`${label}: berth`, timing(ours), '≤ 0.500 s', ours.wall <= 500);
+  row(`${label}: docker-machine`, timing(theirs));
+  row(`${label}: docker-machine / berth`, times(theirs.wall, ours.wall), '≥ 8×', theirs.wall >= 8 * ours.wall);
+  const quiet = ['ls', '-q'];
+  const [oursQ, theirsQ] = await timeSideBySide([{ args: quiet }, { args: quiet, ...dm }], dir, LS_RUNS);
+  row(`ls -q, ${size}: berth`, timing(oursQ));
+  row(`ls -q, ${size}: docker-machine`, timing(theirsQ));
+  row(`ls -q, ${size}: docker-machine / berth`, times(theirsQ.wall, oursQ.wall));
+}
+
+/**
+ * The commands about one machine, each against `node -e ''` run in turn with it (wall-time ratio,
+ * target 1.3×), in the environment as it is and, when NODE_EXTRA_CA_CERTS is set, without it too:
+ * Node reads that CA bundle at every start, so both floors matter.
+ */
+async function quickCommandRows(store, machine) {
+  const commands = [
+    ['ip', machine],
+    ['env', machine],
+    ['config', machine],
+    ['url', machine],
+    ['status', machine],
+    ['inspect', machine],
+    ['version', machine],
   ];
-  for (const { label, args, target } of quick) {
-    log(`${label} x ${RUNS}...`);
-    await mustBerth(args, { store }); // warm-up, and fails the bench if the command fails
-    const times = await timeRuns(args, store, RUNS);
-    const [goal, ok] = target ? [`< ${seconds(target)}`, times.wall < target] : ['', undefined];
-    row(`${label}: wall time`, timing(times), goal, ok);
-    if (label === 'env gen1') {
-      await driverProcessRows('env gen1', args, store, ['generic']);
+  const environments = [{ label: process.env.NODE_EXTRA_CA_CERTS ? 'NODE_EXTRA_CA_CERTS set' : 'as run', unset: [] }];
+  if (process.env.NODE_EXTRA_CA_CERTS)
+    environments.push({ label: 'without NODE_EXTRA_CA_CERTS', unset: ['NODE_EXTRA_CA_CERTS'] });
+  for (const { label, unset } of environments) {
+    for (const args of commands) await mustBerth(args, { store, unset }); // warm-up; a failure fails the bench
+    log(`${commands.length} one-machine commands against node -e '', ${label}, x ${RUNS}...`);
+    const timed = await timeSideBySide(
+      [{ ...BARE_NODE, unset }, ...commands.map((args) => ({ args, unset })), { args: ['version'], unset }],
+      store,
+      RUNS,
+    );
+    const [bare, ...rest] = timed;
+    row(`node -e '' (${label})`, timing(bare));
+    for (const [i, args] of [...commands, ['version']].entries()) {
+      const ratio = rest[i].wall / bare.wall;
+      const targeted = i < commands.length;
       row(
-        'env gen1, driver as a process: wall time',
-        timing(await timeRuns(args, store, RUNS, { extraEnv: ISOLATED })),
+        `${args.join(' ')} (${label}): wall, × node -e '' (CPU ×)`,
+        `${timing(rest[i])}, ${ratio.toFixed(2)}× (CPU ${times(rest[i].cpu, bare.cpu)})`,
+        targeted ? '≤ 1.30×' : '',
+        targeted ? ratio <= 1.3 : undefined,
       );
     }
-  }
-  row('reference: node -e 0 (bare Node start)', seconds(median(await timeNode(RUNS))));
-  if (process.env.NODE_EXTRA_CA_CERTS) {
-    // Node 20 loads that bundle at the start of every process: berth and each driver pay for it.
-    const unset = ['NODE_EXTRA_CA_CERTS'];
-    row('reference: node -e 0 without NODE_EXTRA_CA_CERTS', seconds(median(await timeNode(RUNS, unset))));
-    row(
-      'env gen1 without NODE_EXTRA_CA_CERTS: wall time',
-      timing(await timeRuns(['env', 'gen1'], store, RUNS, { unset })),
-    );
   }
 }
 
@@ -413,18 +509,6 @@ async function driverProcessRows(label, args, store, want) {
     want.map((d) => `1 ${d}`).join(', '),
     ok,
   );
-}
-
-async function timeNode(runs, unset = []) {
-  const env = { ...process.env };
-  for (const name of unset) delete env[name];
-  const times = [];
-  for (let i = 0; i < runs; i += 1) {
-    const started = process.hrtime.bigint();
-    await new Promise((resolve) => spawn(process.execPath, ['-e', '0'], { env, stdio: 'ignore' }).on('close', resolve));
-    times.push(Number(process.hrtime.bigint() - started) / 1e6);
-  }
-  return times;
 }
 
 async function main() {

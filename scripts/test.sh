@@ -4,17 +4,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # Tools the tests use from Debian: isoinfo/xorriso (the seed ISO is read with the real tools),
-# PyYAML (what cloud-init parses user-data with), qemu and qemu-img (the qemu driver's real VMs).
+# PyYAML (what cloud-init parses user-data with), qemu and qemu-img (the qemu driver's real VMs),
+# OpenSSH's client, sshfs and rsync (`berth ssh`, `mount`, `scp --delta`), bash, zsh and fish (the
+# completion scripts run in them), docker-credential-pass with pass and gpg (a real credential helper).
 test_tools() {
   command -v isoinfo && command -v xorriso && command -v qemu-system-x86_64 && command -v qemu-img &&
-    /usr/bin/python3 -c 'import yaml'
+    /usr/bin/python3 -c 'import yaml' && command -v ssh && command -v sshfs && command -v rsync &&
+    command -v zsh && command -v fish && command -v docker-credential-pass && command -v pass && command -v gpg
 }
 if ! test_tools >/dev/null 2>&1; then
   printf '==> %s\n' "installing the test tools from the distribution"
   sudo_cmd=""; [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo_cmd flock /tmp/apt.lock apt-get install -y -q --no-install-recommends \
-    xorriso genisoimage python3-yaml qemu-system-x86 qemu-utils
+    xorriso genisoimage python3-yaml qemu-system-x86 qemu-utils openssh-client sshfs rsync zsh fish \
+    golang-docker-credential-helpers pass gnupg
 fi
 printf '==> lint (biome)\n'
 npx biome ci --colors=off .

@@ -141,7 +141,7 @@ describe('berth: bad input gets a clear error, a non-zero exit, and loses nothin
   it('a changed host key is refused, with the way to accept the new key', async () => {
     await runBerthOk(['ssh', 'good', '--', 'true'], { store });
     await host.mustExec('rm -f /etc/ssh/ssh_host_* && ssh-keygen -A && systemctl restart ssh');
-    const run = await refused(['ssh', 'good', '--', 'true'], /The SSH host key of .* has changed/);
+    const run = await refused(['--native-ssh', 'ssh', 'good', '--', 'true'], /The SSH host key of .* has changed/);
     expect(run.stderr).toContain(`ssh-keygen -R "[${host.address}]:22" -f "${store}/machines/good/known_hosts"`);
     await refused(['provision', 'good'], /has changed/);
   });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../fixtures/shared-fixtures.js';
+import { withPrivateDockerConfig } from './private-docker-config.js';
 
 /** The built `berth` executable of this checkout (`npm run build` first: it loads the bundle). */
 export const BERTH_BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'run.js');
@@ -59,7 +60,11 @@ function describeRun(args: readonly string[], stdout: string, stderr: string): s
 export function startBerth(args: readonly string[], options: BerthOptions): RunningBerth {
   const started = Date.now();
   const child = spawn(process.execPath, [BERTH_BIN, ...args], {
-    env: { ...(options.baseEnv ?? process.env), MACHINE_STORAGE_PATH: options.store, ...options.env },
+    env: {
+      ...withPrivateDockerConfig(options.baseEnv ?? process.env, options.env),
+      MACHINE_STORAGE_PATH: options.store,
+      ...options.env,
+    },
     stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
   let stdout = '';

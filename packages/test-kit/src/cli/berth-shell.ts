@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CommandResult, runCommand } from '../engine/run-command.js';
 import { BERTH_BIN } from './berth-runner.js';
+import { withPrivateDockerConfig } from './private-docker-config.js';
 
 /**
  * Writes a `berth` executable (a launcher of {@link BERTH_BIN}) into `dir`, a fresh temp
@@ -33,7 +34,7 @@ export interface BashOptions {
 
 /** Runs a bash script with the store (and `berth` on PATH), as a user would type it; never throws for a non-zero exit. */
 export function bashWithBerth(script: string, options: BashOptions): Promise<CommandResult> {
-  const env: NodeJS.ProcessEnv = { ...(options.baseEnv ?? process.env) };
+  const env: NodeJS.ProcessEnv = withPrivateDockerConfig(options.baseEnv ?? process.env, options.env);
   for (const name of options.unset ?? []) delete env[name];
   env.MACHINE_STORAGE_PATH = options.store;
   if (options.binDir !== undefined) env.PATH = `${options.binDir}:${env.PATH ?? ''}`;

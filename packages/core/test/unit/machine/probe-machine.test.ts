@@ -7,6 +7,7 @@ import { DEBIAN_12_DOCKER_VERSION, ScriptedEngine } from '@berth/test-kit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateServerCert } from '../../../src/certs/server-cert.js';
 import { type BerthContext, probeMachine, removeMachineOp } from '../../../src/machine/index.js';
+import { UNCHANGED_STATE_REFRESH_MS } from '../../../src/machine/probe-machine.js';
 import { LAST_STATE_FILE } from '../../../src/store/last-known-state.js';
 import { listMachineNames, loadMachine } from '../../../src/store/load-machine.js';
 import { fixtureOutput } from '../store/support/fixture-store.js';
