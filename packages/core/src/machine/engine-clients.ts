@@ -1,6 +1,7 @@
 import { Agent } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import type { EngineTls } from '../engine/engine-tls.js';
+import { type EngineVersion, getEngineVersion } from '../engine/engine-version.js';
 import type { HostConfig } from '../store/host-config.js';
 import { engineTlsFor } from './engine-tls-files.js';
 
@@ -22,10 +23,10 @@ export interface EngineClient {
  */
 export class EngineClients {
   private readonly clients = new Map<string, Promise<EngineClient>>();
+  private readonly versions = new Map<string, Promise<EngineVersion>>();
 
   for(config: HostConfig): Promise<EngineClient> {
-    const auth = config.HostOptions.AuthOptions;
-    const key = JSON.stringify([auth.CaCertPath, auth.ClientCertPath, auth.ClientKeyPath]);
+    const key = identityKey(config);
     let client = this.clients.get(key);
     if (client === undefined) {
       client = engineTlsFor(config).then((tls) => ({
@@ -42,6 +43,23 @@ export class EngineClients {
     return client;
   }
 
+  /**
+   * The engine at `url`'s `GET /version`, asked once per command for each client identity: machines
+   * that share an engine (a store's machines share the identity) get the one answer, so `ls` of a
+   * hundred machines on one engine makes one request, not a hundred in parallel. The query is not
+   * tied to one caller's signal; each caller stops waiting on its own (see {@link untilAborted}).
+   */
+  version(config: HostConfig, url: string, timeoutMs: number): Promise<EngineVersion> {
+    const key = JSON.stringify([identityKey(config), url]);
+    let version = this.versions.get(key);
+    if (version === undefined) {
+      version = this.for(config).then(({ tls, agent }) => getEngineVersion({ url, tls, agent, timeoutMs }));
+      version.catch(() => undefined);
+      this.versions.set(key, version);
+    }
+    return version;
+  }
+
   close(): void {
     for (const client of this.clients.values()) {
       client.then(
@@ -50,5 +68,21 @@ export class EngineClients {
       );
     }
     this.clients.clear();
+    this.versions.clear();
   }
+}
+
+function identityKey(config: HostConfig): string {
+  const auth = config.HostOptions.AuthOptions;
+  return JSON.stringify([auth.CaCertPath, auth.ClientCertPath, auth.ClientKeyPath]);
+}
+
+/** `work`, or a rejection with the signal's reason as soon as `signal` aborts. */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

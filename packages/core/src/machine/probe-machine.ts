@@ -1,9 +1,9 @@
 import { isBerthError, STATE_DISPLAY_NAMES } from '@berth/driver-protocol';
-import { getEngineVersion } from '../engine/engine-version.js';
 import { readCreateFailure } from '../store/failed-create.js';
 import { type LastKnownState, readLastKnownState, recordLastKnownState } from '../store/last-known-state.js';
 import type { MachineRecord } from '../store/load-machine.js';
 import type { BerthContext } from './berth-context.js';
+import { untilAborted } from './engine-clients.js';
 import { machineParams } from './machine-params.js';
 
 /** What `ls` shows about one machine. */
@@ -88,8 +88,7 @@ export async function probeMachine(ctx: BerthContext, record: MachineRecord, tim
     let dockerVersion = 'Unknown';
     if (url) {
       try {
-        const { tls, agent } = await ctx.engines.for(record.config);
-        const version = await getEngineVersion({ url, tls, agent, timeoutMs, signal });
+        const version = await untilAborted(ctx.engines.version(record.config, url, timeoutMs), signal);
         dockerVersion = `v${version.Version}`;
       } catch (versionError) {
         if (signal.aborted) throw versionError;

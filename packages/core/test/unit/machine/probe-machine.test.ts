@@ -106,6 +106,24 @@ describe('probeMachine: what ls shows about one machine', () => {
     });
   });
 
+  it('asks an engine its version once per command however many machines share it', async () => {
+    const names = ['shared-a', 'shared-b', 'shared-c'];
+    for (const name of names) await createThrough(ctx, 'none', name, { url: engine.url });
+    const records = await Promise.all(names.map((name) => loadMachine(ctx.store, name)));
+    const requests = engine.requests;
+    const probes = await Promise.all(records.map((record) => probeMachine(ctx, record, 5_000)));
+    expect(probes.map((probe) => probe.dockerVersion)).toEqual(names.map(() => `v${DEBIAN_12_DOCKER_VERSION}`));
+    expect(engine.requests).toBe(requests + 1);
+    // Another command (context) asks again.
+    const other = openContext(root, { none: () => new NoneDriver() });
+    try {
+      expect((await probeMachine(other, records[0] as (typeof records)[0], 5_000)).state).toBe('Running');
+    } finally {
+      await other.dispose();
+    }
+    expect(engine.requests).toBe(requests + 2);
+  });
+
   it('Running with Unknown and docker-machine’s error text when nothing answers at the URL', async () => {
     const record = await machineOf('none', { url: `tcp://127.0.0.1:${await closedPort()}` });
     const probe = await probeMachine(ctx, record, 5_000);
