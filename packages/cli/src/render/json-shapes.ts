@@ -5,17 +5,10 @@
  * changes meaning once released; new fields may be added.
  */
 
-/** A machine state by its name. docker-machine's table prints `None` as an empty cell. */
-export type JsonMachineState =
-  | 'None'
-  | 'Running'
-  | 'Paused'
-  | 'Saved'
-  | 'Stopped'
-  | 'Stopping'
-  | 'Starting'
-  | 'Error'
-  | 'Timeout';
+import type { MachineState } from '@berth/driver-protocol';
+
+/** A machine state by its name (the protocol's). docker-machine's table prints `None` as an empty cell. */
+export type JsonMachineState = MachineState;
 
 /** One line of `ls --format json`: the table's columns, typed; absent values are null. */
 export interface LsMachineJson {

@@ -1,3 +1,4 @@
+import { LEGACY_STATE_ORDER } from '@berth/driver-protocol';
 import { jsonLine } from './json-line.js';
 import type { JsonMachineState, LsMachineJson } from './json-shapes.js';
 import { lastKnownAgeSeconds } from './ls-last-known.js';
@@ -45,16 +46,9 @@ export function lsMachineJson(row: LsRow, swarm: string, now: Date): LsMachineJs
   };
 }
 
-const STATE_NAMES: ReadonlySet<string> = new Set<JsonMachineState>([
-  'Running',
-  'Paused',
-  'Saved',
-  'Stopped',
-  'Stopping',
-  'Starting',
-  'Error',
-  'Timeout',
-]);
+const STATE_NAMES: ReadonlySet<string> = new Set<JsonMachineState>(
+  LEGACY_STATE_ORDER.filter((state) => state !== 'None'),
+);
 
 /** The table's state text as a state name: docker-machine prints None as an empty cell. */
 function jsonState(display: string): JsonMachineState {

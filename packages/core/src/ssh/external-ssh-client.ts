@@ -1,6 +1,6 @@
-import { knownHostsName, type SshConnectOptions } from '@berth/driver-sdk/ssh';
+import type { SshConnectOptions } from '@berth/driver-sdk/ssh';
 import { findTool, runTool } from './external-tool.js';
-import { openSshConfigPath } from './openssh-config-quote.js';
+import { machineIdentityOptions } from './openssh-options.js';
 import { ensureHostKeyPinned } from './pin-host-key.js';
 import { type SshCommandLine, sshOptionWords } from './ssh-command-line.js';
 
@@ -33,16 +33,7 @@ export function externalSshArgv({ target, line, destinationUser }: ExternalSshIn
     'PasswordAuthentication=no',
     'ServerAliveInterval=60',
   ];
-  if (target.knownHostsFile) {
-    options.push(
-      `UserKnownHostsFile=${openSshConfigPath(target.knownHostsFile)}`,
-      'GlobalKnownHostsFile=/dev/null',
-      `HostKeyAlias=${knownHostsName(target.host, target.port)}`,
-      'StrictHostKeyChecking=yes',
-      'CheckHostIP=no',
-    );
-  }
-  if (target.keyPath) options.push('IdentitiesOnly=yes', `IdentityFile=${openSshConfigPath(target.keyPath)}`);
+  options.push(...machineIdentityOptions(target));
   for (const option of options) argv.push('-o', option);
   argv.push('-l', target.user, '-p', String(target.port), '--', target.host, ...line.command);
   return argv;

@@ -10,7 +10,23 @@ import { openSshConfigPath } from './openssh-config-quote.js';
  * The login goes in `user@host` ({@link remoteSpec}): sshfs refuses a `User` option.
  */
 export function opensshOptions(target: SshConnectOptions): string[] {
-  const options = ['BatchMode=yes', 'PasswordAuthentication=no', `Port=${target.port}`];
+  const options = [
+    'BatchMode=yes',
+    'PasswordAuthentication=no',
+    `Port=${target.port}`,
+    ...machineIdentityOptions(target),
+  ];
+  // ssh's errors show, its notices do not (docker-machine's LogLevel=quiet hid the errors too).
+  options.push('LogLevel=ERROR', `ConnectTimeout=${Math.ceil((target.timeoutMs ?? 20_000) / 1000)}`);
+  return options;
+}
+
+/**
+ * The machine's key only, and its host key checked against the one Berth pinned: what every
+ * OpenSSH client Berth starts (ssh, and the ssh of sshfs and rsync) is given.
+ */
+export function machineIdentityOptions(target: SshConnectOptions): string[] {
+  const options: string[] = [];
   if (target.keyPath) options.push('IdentitiesOnly=yes', `IdentityFile=${openSshConfigPath(target.keyPath)}`);
   if (target.knownHostsFile) {
     options.push(
@@ -22,8 +38,6 @@ export function opensshOptions(target: SshConnectOptions): string[] {
       'CheckHostIP=no',
     );
   }
-  // ssh's errors show, its notices do not (docker-machine's LogLevel=quiet hid the errors too).
-  options.push('LogLevel=ERROR', `ConnectTimeout=${Math.ceil((target.timeoutMs ?? 20_000) / 1000)}`);
   return options;
 }
 
