@@ -232,7 +232,8 @@ describe('machines docker-machine 0.16.2 made under VirtualBox and Hyper-V, mana
   it("env prints docker-machine's lines, and the real docker CLI talks TLS to each engine with them", async () => {
     const template = await readFile(join(dockerMachineFixturesDir(), 'outputs', 'env-default-shell.stdout'), 'utf8');
     for (const name of MACHINES) {
-      const env = await berthOk(['env', name]);
+      // The fixture was recorded in bash (SHELL=/bin/bash); CI may run without SHELL.
+      const env = await runBerthOk(['env', name], { store, env: { ...simEnv, SHELL: '/bin/bash' }, timeoutMs: RUN_MS });
       expect(env.stdout).toBe(
         template
           .replaceAll(FIXTURE_STORE_PATH, store)
