@@ -205,7 +205,10 @@ export class RemoteDriver implements Driver {
     // Stored credentials (a token in config.json or a helper) are redacted from anything the driver says.
     const secretKeys = this.description.capabilities.secretConfigKeys ?? [];
     if (secretKeys.length > 0) this.settings.redactor.addConfigValues(secretKeys, driverConfig);
-    const sent = driverConfig === params.machine.driverConfig ? params : { ...params, machine: { ...params.machine, driverConfig } };
+    const sent =
+      driverConfig === params.machine.driverConfig
+        ? params
+        : { ...params, machine: { ...params.machine, driverConfig } };
     return this.settings.session.request(declaration, sent, this.requestOptions(kind, params.machine.name, options));
   }
 

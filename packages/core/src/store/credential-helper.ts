@@ -1,9 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { LimitFunction } from 'p-limit';
-import {
-  CredentialHelperFailedError,
-  CredentialHelperMissingError,
-} from '../errors/credential-errors.js';
+import { CredentialHelperFailedError, CredentialHelperMissingError } from '../errors/credential-errors.js';
 
 /** One entry of a credential helper: what `store` takes and `get` gives back. */
 export interface Credential {
@@ -127,19 +124,22 @@ export class CredentialHelper {
           reject(new CredentialHelperFailedError(this.executable, operation, reason));
           return;
         }
-        resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') });
+        resolve({
+          code,
+          stdout: Buffer.concat(stdout).toString('utf8'),
+          stderr: Buffer.concat(stderr).toString('utf8'),
+        });
       });
       child.stdin.end(input);
     });
   }
 
   private failure(action: string, run: HelperRun, reason?: string): CredentialHelperFailedError {
-    const said = [run.stdout.trim(), run.stderr.trim()].filter(Boolean).join(' / ').replace(/\s*\n\s*/g, ' ');
-    return new CredentialHelperFailedError(
-      this.executable,
-      action,
-      reason ?? (said || `exit status ${run.code}`),
-    );
+    const said = [run.stdout.trim(), run.stderr.trim()]
+      .filter(Boolean)
+      .join(' / ')
+      .replace(/\s*\n\s*/g, ' ');
+    return new CredentialHelperFailedError(this.executable, action, reason ?? (said || `exit status ${run.code}`));
   }
 }
 

@@ -126,7 +126,8 @@ export class SecretVault {
    */
   async erase(machine: string, driverConfig: DriverConfig | undefined): Promise<void> {
     this.pending.delete(machine);
-    const references = driverConfig === undefined ? await this.sweep(machine) : [...secretReferencesIn(driverConfig).values()];
+    const references =
+      driverConfig === undefined ? await this.sweep(machine) : [...secretReferencesIn(driverConfig).values()];
     for (const reference of references) {
       this.known.delete(formatSecretReference(reference));
       const helper = this.helper(reference.helper);

@@ -44,7 +44,16 @@ export class PassCredentialStore {
       const run = { env: { ...process.env, ...env }, timeoutMs: 60_000 };
       await mustRun(
         'gpg',
-        ['--batch', '--passphrase', '', '--quick-gen-key', 'Berth test <berth-test@example.invalid>', 'default', 'default', 'never'],
+        [
+          '--batch',
+          '--passphrase',
+          '',
+          '--quick-gen-key',
+          'Berth test <berth-test@example.invalid>',
+          'default',
+          'default',
+          'never',
+        ],
         run,
       );
       const listing = await mustRun('gpg', ['--batch', '--list-keys', '--with-colons'], run);
@@ -78,7 +87,8 @@ export class PassCredentialStore {
   /** What `docker-credential-pass list` shows: server URL → user name. */
   async list(): Promise<Record<string, string>> {
     const result = await this.helper('list');
-    if (result.code !== 0) throw new Error(`docker-credential-pass list exited ${result.code}: ${result.stdout}${result.stderr}`);
+    if (result.code !== 0)
+      throw new Error(`docker-credential-pass list exited ${result.code}: ${result.stdout}${result.stderr}`);
     return JSON.parse(result.stdout) as Record<string, string>;
   }
 

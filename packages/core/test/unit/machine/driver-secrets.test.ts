@@ -16,6 +16,7 @@ import {
 } from '@berth/driver-protocol';
 import { BaseDriver } from '@berth/driver-sdk';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PassCredentialStore } from '../../../../test-kit/src/credentials/pass-store.js';
 import { REDACTED } from '../../../src/driver-host/secret-redactor.js';
 import {
   BerthContext,
@@ -27,7 +28,6 @@ import {
 } from '../../../src/machine/index.js';
 import { SECRET_NOTICE_FILE } from '../../../src/machine/secret-storage-notice.js';
 import { listMachineNames } from '../../../src/store/index.js';
-import { PassCredentialStore } from '../../../../test-kit/src/credentials/pass-store.js';
 
 /**
  * A cloud-like driver with an API token (`--token`, stored as `Token`, declared secret), served
@@ -42,6 +42,8 @@ class TokenDriver extends BaseDriver {
   failPreCreate = false;
   /** What stop answers as the token (a driver may rotate a credential). */
   rotateTo: string | undefined;
+  /** Machines stopped since they were made (berth waits for Stopped after a stop). */
+  private readonly stopped = new Set<string>();
 
   capabilities(): DriverCapabilities {
     return { powerControl: true, ssh: false, secretConfigKeys: ['Token'] };
@@ -64,12 +66,14 @@ class TokenDriver extends BaseDriver {
 
   override async create({ machine }: MachineParams, _context: CallContext): Promise<DriverConfigResult> {
     this.see(machine);
+    this.stopped.delete(machine.name);
     if (this.failCreate) throw new InternalError('the provider answered 500');
     return { driverConfig: { ...machine.driverConfig, Id: 'vm-1' } };
   }
 
   override async stop({ machine }: MachineParams): Promise<DriverConfigResult> {
     this.see(machine);
+    this.stopped.add(machine.name);
     return { driverConfig: { ...machine.driverConfig, ...(this.rotateTo ? { Token: this.rotateTo } : {}) } };
   }
 
@@ -79,7 +83,7 @@ class TokenDriver extends BaseDriver {
 
   override async getState({ machine }: MachineParams): Promise<GetStateResult> {
     this.see(machine);
-    return { state: 'Running' };
+    return { state: this.stopped.has(machine.name) ? 'Stopped' : 'Running' };
   }
 
   override async getUrl(): Promise<GetUrlResult> {

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PassCredentialStore } from '../../../../test-kit/src/credentials/pass-store.js';
 import {
   BERTH_CRED_HELPERS_KEY,
   CredentialHelper,
@@ -12,7 +13,6 @@ import {
   secretReferencesIn,
   secretServerUrl,
 } from '../../../src/store/index.js';
-import { PassCredentialStore } from '../../../../test-kit/src/credentials/pass-store.js';
 
 // The real docker-credential-pass (Debian's golang-docker-credential-helpers), on a throwaway key.
 let pass: PassCredentialStore;
@@ -69,7 +69,11 @@ describe('the credential helper client, against docker-credential-pass', () => {
     const empty = await mkdtemp(join(tmpdir(), 'bpass-empty-'));
     try {
       const helper = new CredentialHelper('pass', { env: { ...env, PASSWORD_STORE_DIR: empty } });
-      const failure = helper.store({ serverUrl: 'berth://machines/x/Token', username: 'Token', secret: 's3cr3t-value' });
+      const failure = helper.store({
+        serverUrl: 'berth://machines/x/Token',
+        username: 'Token',
+        secret: 's3cr3t-value',
+      });
       await expect(failure).rejects.toMatchObject({ code: 'CredentialHelperFailed' });
       const error = (await failure.catch((caught: unknown) => caught)) as Error;
       expect(error.message).toContain('docker-credential-pass failed to store a secret');
@@ -141,9 +145,17 @@ describe('secret references in config.json', () => {
     const text = formatSecretReference(reference);
     expect(text).toBe('berth-credential:pass:berth://machines/web/AccessToken');
     expect(parseSecretReference(text)).toEqual(reference);
-    for (const other of ['dop_v1_0123abcd', 'berth-credential:', 'berth-credential::x', 'berth-credential:../x:y', 42]) {
+    for (const other of [
+      'dop_v1_0123abcd',
+      'berth-credential:',
+      'berth-credential::x',
+      'berth-credential:../x:y',
+      42,
+    ]) {
       expect(parseSecretReference(other)).toBeUndefined();
     }
-    expect([...secretReferencesIn({ AccessToken: text, Region: 'nyc3', DropletID: 7 }).keys()]).toEqual(['AccessToken']);
+    expect([...secretReferencesIn({ AccessToken: text, Region: 'nyc3', DropletID: 7 }).keys()]).toEqual([
+      'AccessToken',
+    ]);
   });
 });
