@@ -1,4 +1,4 @@
-import { COMPLETE_COMMAND } from './completion/shell-scripts.js';
+import { COMPLETE_COMMAND } from './completion/complete-command.js';
 import { disposeUntakenContext, startEarly } from './early-context.js';
 import { UsageError, writeError } from './error-output.js';
 import { parseGlobalFlags } from './global-flags.js';

@@ -1,9 +1,8 @@
+import { COMPLETE_COMMAND } from './complete-command.js';
+
 /** The shells Berth writes completion scripts for. */
 export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type CompletionShell = (typeof COMPLETION_SHELLS)[number];
-
-/** The hidden command the scripts call: `berth __complete WORD...`, the last word the one to complete. */
-export const COMPLETE_COMMAND = '__complete';
 
 /**
  * The script a shell sources. Each one hands the words typed so far to `berth __complete`, which
