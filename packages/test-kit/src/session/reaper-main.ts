@@ -38,9 +38,20 @@ events.stdout.setEncoding('utf8').on('data', (chunk: string) => {
   buffer = lines.pop() ?? '';
   for (const line of lines) {
     const [id, status] = line.trim().split(' ');
-    if (id && status === REBOOT_EXIT_STATUS) void tryDocker(['start', id]);
+    if (id && status === REBOOT_EXIT_STATUS) void startAgain(id);
   }
 });
+
+/**
+ * `docker start` right after the die event can fail while the engine is still tearing the old
+ * run down (seen on a busy CI machine: the host then never came back), so it is retried.
+ */
+async function startAgain(id: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt += 1) {
+    if ((await tryDocker(['start', id])).code === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
 
 const timer = setInterval(() => {
   if (isProcessAlive(owner)) return;
