@@ -127,6 +127,14 @@ export class SshSession {
           reject(translateConnectError(error, endpoint, options.keyPath, timeoutMs));
         }
       });
+      // ssh2 ends without an 'error' (and without its ready timeout) when the host closes after
+      // its banner, as sshd does refusing a login while the system goes down: settle on the close.
+      client.once('close', () => {
+        if (settled) return;
+        settled = true;
+        options.signal?.removeEventListener('abort', onAbort);
+        reject(new SshConnectError(endpoint, 'the host closed the connection before the login finished'));
+      });
       const onAbort = () => {
         if (settled) return;
         settled = true;
