@@ -10,6 +10,8 @@
 // Ratios (quick commands against `node -e ''`, docker-machine against berth) compare runs made
 // in turn, one of each, so a busy machine slows both sides alike.
 // BENCH_HV_MACHINES and BENCH_HV_LS_RUNS (bench/hypervisors.mjs: ls of 50 VirtualBox and Hyper-V machines).
+// BENCH_ONLY=commands: only the side-by-side rows of `ls` and of the one-machine commands (one
+// generic machine on one test host), for a quick look; `npm run bench` without it runs everything.
 // Exit status: 0 all targets met, 2 a target missed, 1 the bench itself failed.
 
 import { spawn, spawnSync } from 'node:child_process';
@@ -29,6 +31,11 @@ const RUNS = intEnv('BENCH_RUNS', 10);
 const LS_RUNS = intEnv('BENCH_LS_RUNS', 5);
 const CREATE_RUNS = intEnv('BENCH_CREATE_RUNS', 2);
 const REGEN_RUNS = intEnv('BENCH_REGEN_RUNS', 3);
+const ONLY = process.env.BENCH_ONLY ?? '';
+if (ONLY !== '' && ONLY !== 'commands') {
+  process.stderr.write(`bench: BENCH_ONLY=${ONLY} is not known; use BENCH_ONLY=commands or leave it unset\n`);
+  process.exit(1);
+}
 const STORE_SIZES = [1, 50, 200];
 const SAMPLE_MS = 20;
 let runCounter = 0;
@@ -324,6 +331,7 @@ async function makeNoneStore(dir, fromStore, count, liveUrl, deadUrl) {
 async function bench(session, docker, work) {
   const store = join(work, 'store');
   await mkdir(store, { mode: 0o700 });
+  if (ONLY === 'commands') return benchCommandsOnly(session, store, work);
   log(`starting ${CREATE_RUNS} test host(s)...`);
   const hosts = await session.startHosts(CREATE_RUNS);
 
@@ -414,6 +422,18 @@ async function bench(session, docker, work) {
   row('env gen1: wall time', timing(envTimes), '< 0.250 s', envTimes.wall < 250);
   await driverProcessRows('env gen1', env, store, ['generic']);
   row('env gen1, driver as a process: wall time', timing(await timeRuns(env, store, RUNS, { extraEnv: ISOLATED })));
+}
+
+/** BENCH_ONLY=commands: one generic machine, then the side-by-side `ls` and one-machine rows. */
+async function benchCommandsOnly(session, store, work) {
+  log('starting 1 test host...');
+  const [host] = await session.startHosts(1);
+  log(`create gen1 on ${host.address}...`);
+  const args = ['create', '-d', 'generic', '--generic-ip-address', host.address];
+  args.push('--generic-ssh-key', host.privateKeyPath, '--engine-install-url', session.installScriptUrl, 'gen1');
+  await mustBerth(args, { store });
+  await lsDeadPortRows(work, store, `tcp://${host.address}:2376`);
+  await quickCommandRows(store, 'gen1');
 }
 
 /**
@@ -539,22 +559,32 @@ async function main() {
     log('preparing the test session (engine, images)...');
     session = await TestSession.create(log);
     await bench(session, docker, work);
-    // The cloud drivers against their simulators (create/rm per driver, ls of 100 EC2 machines).
-    const { benchDigitalOcean } = await import('./digitalocean.mjs');
-    for (const r of await benchDigitalOcean({ session, runs: CREATE_RUNS, log }))
-      row(r.metric, r.value, r.target, r.ok);
-    const { benchAmazonEc2 } = await import('./amazonec2.mjs');
-    for (const r of await benchAmazonEc2({ session, work, log })) row(r.metric, r.value, r.target, r.ok);
-    // A local VM under qemu (TCG here) and the image download against curl.
-    const { benchQemu } = await import('./qemu.mjs');
-    for (const r of await benchQemu({ log })) row(r.metric, r.value, r.target, r.ok);
-    // ls of 50 VirtualBox and 50 Hyper-V machines against the simulators: the tool's processes.
-    const { benchHypervisors } = await import('./hypervisors.mjs');
-    for (const r of await benchHypervisors({ work, log })) row(r.metric, r.value, r.target, r.ok);
+    if (ONLY !== 'commands') await benchTheRest(session, work);
   } finally {
     log('cleaning up...');
     await cleanup();
   }
+  return finish(started, busiest, loadWatch);
+}
+
+/** The cloud drivers, qemu and the hypervisor simulators. */
+async function benchTheRest(session, work) {
+  // The cloud drivers against their simulators (create/rm per driver, ls of 100 EC2 machines).
+  const { benchDigitalOcean } = await import('./digitalocean.mjs');
+  for (const r of await benchDigitalOcean({ session, runs: CREATE_RUNS, log })) row(r.metric, r.value, r.target, r.ok);
+  const { benchAmazonEc2 } = await import('./amazonec2.mjs');
+  for (const r of await benchAmazonEc2({ session, work, log })) row(r.metric, r.value, r.target, r.ok);
+  // A local VM under qemu (TCG here) and the image download against curl.
+  const { benchQemu } = await import('./qemu.mjs');
+  for (const r of await benchQemu({ log })) row(r.metric, r.value, r.target, r.ok);
+  // ls of 50 VirtualBox and 50 Hyper-V machines against the simulators: the tool's processes.
+  const { benchHypervisors } = await import('./hypervisors.mjs');
+  for (const r of await benchHypervisors({ work, log })) row(r.metric, r.value, r.target, r.ok);
+}
+
+/** Prints the table (and writes .bench/last.json); 0 when every target was met, 2 otherwise. */
+async function finish(started, busiestSoFar, loadWatch) {
+  let busiest = busiestSoFar;
   const cores = cpus().length;
   const load = loadavg().map((l) => l.toFixed(2));
   process.stdout.write(
