@@ -1,4 +1,4 @@
-import type { BerthContextOptions } from '@berth/core/machine';
+import type { BerthContextOptions } from '@berth/core/one-machine';
 import { builtinDrivers } from './builtin-drivers.js';
 
 /** MACHINE_DEBUG, as docker-machine reads it. */

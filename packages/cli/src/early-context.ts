@@ -1,5 +1,4 @@
-import { BerthContext } from '@berth/core/machine';
-import { listMachines, loadMachine, type MachineListEntry } from '@berth/core/store';
+import { BerthContext, listMachines, loadMachine, type MachineListEntry } from '@berth/core/one-machine';
 import { argumentsOf, asksForHelp, commandSpec, flagInputs, type Tokenized, tokenize } from './command-line/index.js';
 import { berthContextOptions } from './context-options.js';
 

@@ -1,5 +1,5 @@
-import type { BerthContext } from '@berth/core/machine';
-import { machineExists } from '@berth/core/store';
+import type { BerthContext } from '@berth/core/one-machine';
+import { machineExists } from '@berth/core/one-machine';
 
 export class NoMachineNameError extends Error {
   constructor() {

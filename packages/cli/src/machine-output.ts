@@ -1,6 +1,7 @@
-import { type BerthContext, checkConnection, type OpenMachine, openMachine, urlOf } from '@berth/core/machine';
-import type { MachineRecord } from '@berth/core/store';
-import { type EnvSetInput, machineTlsPaths, renderConfigFlags, renderEnvSet } from './render/index.js';
+import type { MachineRecord } from '@berth/core/one-machine';
+import { type BerthContext, checkConnection, type OpenMachine, openMachine, urlOf } from '@berth/core/one-machine';
+import { machineTlsPaths, renderConfigFlags } from './render/config-flags.js';
+import { type EnvSetInput, renderEnvSet } from './render/env-render.js';
 
 /**
  * What `env` and `config` print about one machine, shared by those commands and by the quick

@@ -1,4 +1,4 @@
-import { BerthContext, machineIp, machineUrl } from '@berth/core/machine';
+import { BerthContext, machineIp, machineUrl } from '@berth/core/one-machine';
 import { isBerthError } from '@berth/driver-protocol';
 import { argumentsOf, commandSpec, tokenize } from './command-line/index.js';
 import { berthContextOptions, isDebugMode } from './context-options.js';
@@ -6,7 +6,7 @@ import { connectionErrorPrefix, ipErrorPrefix, writeError } from './error-output
 import { machineNamesOrDefault } from './machine-names.js';
 import { machineConfigText, machineEnvText, openCheckedMachine } from './machine-output.js';
 import { parentProcessNames } from './parent-processes.js';
-import { detectShell } from './render/index.js';
+import { detectShell } from './render/env-shell-detect.js';
 
 /**
  * The quick path: `env`, `config`, `url` and `ip` about one machine, without flags, answered

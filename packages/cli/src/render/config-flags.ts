@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { quoteGo } from '@berth/go-format';
+// The subpath, not the barrel: the quick path (env, config) then loads no template engine.
+import { quoteGo } from '@berth/go-format/quote';
 
 /**
  * `config`: the docker CLI flags for a machine. Paths are Go-quoted (`%q`), so the

@@ -1,4 +1,4 @@
-import { quoteGo } from '@berth/go-format';
+import { quoteGo } from '@berth/go-format/quote';
 
 /** Texts `env` prints around its output, worded as docker-machine worded them. */
 
