@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, open, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBerth, runBerthOk, runCommand, type TestHost, TestSession } from '@berth/test-kit';
@@ -143,6 +143,11 @@ describe('berth mount (sshfs) and scp -r / --delta (rsync) against a real host',
     const file = await open(big, 'r+');
     await file.write(randomBytes(16), 0, 16, 2 * 1024 * 1024);
     await file.close();
+    // rsync skips a file whose size and mtime (whole seconds) match; an edit made within the
+    // second of the first copy would look unchanged, so date it as an edit made later.
+    const { mtime } = await stat(big);
+    const later = new Date(mtime.getTime() + 5_000);
+    await utimes(big, later, later);
     const middle = await received();
     const second = await runBerthOk(['scp', '-d', big, `dev:${share}/big.bin`], { store });
     expect(second.stdout).toContain('100%');
