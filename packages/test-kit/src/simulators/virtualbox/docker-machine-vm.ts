@@ -24,6 +24,8 @@ export interface DockerMachineVmSpec {
   /** `<machineDir>/disk.vmdk` (SATA port 1): the b2d tar at offset 0 gives the guest its key. */
   disk: string;
   state?: 'poweroff' | 'running';
+  /** Last octet of the DHCP server's IP; docker-machine picks it at random (1–24, not the host's). */
+  dhcpServerOctet?: number;
 }
 
 async function fileSizeMb(path: string): Promise<number> {
@@ -99,8 +101,9 @@ export async function registerDockerMachineVm(
   if (!registry.dhcpServers.some((server) => server.networkName === networkName)) {
     const base = networkOf(ip, maskToPrefix(netmask) ?? 24);
     const hostOctet = Number(ip.split('.')[3]);
-    let serverOctet = randomInt(1, 25);
-    if (serverOctet === hostOctet) serverOctet = serverOctet === 24 ? 23 : serverOctet + 1;
+    let serverOctet = spec.dhcpServerOctet ?? randomInt(1, 25);
+    if (spec.dhcpServerOctet === undefined && serverOctet === hostOctet)
+      serverOctet = serverOctet === 24 ? 23 : serverOctet + 1;
     const baseNumber = ipToNumber(base) ?? 0;
     registry.dhcpServers.push({
       networkName,
