@@ -1,6 +1,5 @@
 import { BERTH_VERSION } from '@berth/core';
-import { getEngineVersion } from '@berth/core/engine';
-import { engineTlsFor, openMachine, urlOf } from '@berth/core/machine';
+import { machineDockerVersion } from '@berth/core/machine';
 import { Args } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
 import { jsonFormatFlag } from '../json-format-flag.js';
@@ -25,16 +24,7 @@ export default class Version extends BerthCommand {
       else this.log(`${this.config.bin} version ${BERTH_VERSION}`);
       return { version: BERTH_VERSION };
     }
-    const ctx = await this.context();
-    const machine = await openMachine(ctx, args.name);
-    const url = await urlOf(ctx, machine);
-    let version: string;
-    try {
-      version = (await getEngineVersion({ url, tls: await engineTlsFor(machine.record.config), timeoutMs: 20_000 }))
-        .Version;
-    } catch {
-      this.error('Unable to query docker version: Cannot connect to the docker engine endpoint', { exit: 1 });
-    }
+    const version = await machineDockerVersion(await this.context(), args.name);
     if (json) process.stdout.write(jsonLine({ Name: args.name, DockerVersion: version } satisfies MachineVersionJson));
     else this.log(version);
     return { version };

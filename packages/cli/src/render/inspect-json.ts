@@ -1,4 +1,4 @@
-import { encodeGoJson } from '@berth/go-format';
+import { encodeGoJson } from '@berth/go-format/json';
 import { jsonLine } from './json-line.js';
 
 /**

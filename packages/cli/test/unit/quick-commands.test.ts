@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BERTH_VERSION } from '@berth/core';
 import { runBerth, runBerthOk } from '@berth/test-kit';
 import { describe, expect, it, vi } from 'vitest';
 import { answerQuickly, isQuickForm } from '../../src/quick-commands.js';
@@ -19,7 +20,16 @@ describe('isQuickForm: what is answered before oclif loads', () => {
     [['env', 'web', '--help'], false],
     [['config', '--', 'web'], false],
     [['ls'], false],
-    [['inspect', 'web'], false],
+    [['status'], true],
+    [['status', 'web'], true],
+    [['inspect', 'web'], true],
+    [['inspect', '-f', '{{.Name}}', 'web'], false],
+    [['inspect', '--format', 'json', 'web'], false],
+    [['status', '--format', 'json', 'web'], false],
+    [['version'], true],
+    [['version', 'web'], true],
+    [['version', 'web', 'db'], false],
+    [['version', '--format', 'json'], false],
     [['rm', 'web'], false],
     [[], false],
   ])('%j → %s', (argv, quick) => {
@@ -100,11 +110,52 @@ describe('the quick path', () => {
         ['config', 'web'],
         ['config', '--', 'web'],
       ],
+      [
+        ['status', 'nosuch'],
+        ['status', '--', 'nosuch'],
+      ],
+      [
+        ['inspect', 'nosuch'],
+        ['inspect', '--', 'nosuch'],
+      ],
+      // No engine answers at the machine's URL.
+      [
+        ['version', 'web'],
+        ['version', '--', 'web'],
+      ],
     ]) {
       const viaQuick = await runBerth(quickArgs as string[], options);
       const viaOclif = await runBerth(oclifArgs as string[], options);
       expect(viaQuick).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/\S/) });
       expect(viaQuick).toMatchObject({ code: viaOclif.code, stderr: viaOclif.stderr });
     }
+  });
+
+  it('answers status, inspect and version with what the full command prints', async () => {
+    const options = { store: store.path };
+    for (const [quickArgs, oclifArgs] of [
+      [
+        ['status', 'web'],
+        ['status', '--', 'web'],
+      ],
+      [
+        ['inspect', 'web'],
+        ['inspect', '--', 'web'],
+      ],
+      [['version'], ['version', '--']],
+    ]) {
+      const viaQuick = await runBerthOk(quickArgs as string[], options);
+      const viaOclif = await runBerthOk(oclifArgs as string[], options);
+      expect(viaQuick.stdout).toMatch(/\S/);
+      expect(viaQuick.stdout).toBe(viaOclif.stdout);
+    }
+    expect(await quick(['status', 'web'])).toEqual({ answered: true, stdout: 'Running\n', stderr: '', exit: 0 });
+    const inspected = await quick(['inspect', 'web']);
+    expect(JSON.parse(inspected.stdout)).toMatchObject({ Name: 'web', DriverName: 'none' });
+    expect(await quick(['version'])).toMatchObject({
+      answered: true,
+      stdout: `berth version ${BERTH_VERSION}\n`,
+      exit: 0,
+    });
   });
 });

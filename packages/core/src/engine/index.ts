@@ -1,4 +1,10 @@
-export { EngineCertificateError, EngineNotAnsweringError } from '../errors/engine-errors.js';
+export {
+  DockerVersionUnavailableError,
+  ENGINE_ERROR_CODES,
+  EngineCertificateError,
+  type EngineErrorCode,
+  EngineNotAnsweringError,
+} from '../errors/engine-errors.js';
 export { callEngine, type EngineAnswer, type EngineCall, engineErrorMessage } from './engine-request.js';
 export { type EngineTls, parseEngineUrl } from './engine-tls.js';
 export { type EngineQuery, type EngineVersion, getEngineVersion } from './engine-version.js';

@@ -34,3 +34,29 @@ export class EngineNotAnsweringError extends BerthError {
     });
   }
 }
+
+/**
+ * Codes of the engine errors that are core's own (the others reuse the protocol's
+ * `CertificateError` and `Timeout`): they never cross the driver wire. A code never changes
+ * meaning once released.
+ */
+export const ENGINE_ERROR_CODES = {
+  DockerVersionUnavailable: "`version NAME` could not get the version from the machine's Docker engine.",
+} as const satisfies Record<string, string>;
+
+export type EngineErrorCode = keyof typeof ENGINE_ERROR_CODES;
+
+/**
+ * `version NAME` could not get the engine's version: docker-machine's one wording, whatever the
+ * cause (the machine stopped, the port closed, a certificate refused), and no advice after it.
+ */
+export class DockerVersionUnavailableError extends BerthError<EngineErrorCode> {
+  override readonly code = 'DockerVersionUnavailable' as const;
+
+  constructor(machineName: string, cause?: unknown) {
+    super('Unable to query docker version: Cannot connect to the docker engine endpoint', {
+      data: { machine: machineName },
+      cause,
+    });
+  }
+}

@@ -32,6 +32,7 @@ export { driverCreateFlags } from './driver-create-flags.js';
 export { engineTlsFor } from './engine-tls-files.js';
 export { inspectMachine } from './inspect-machine.js';
 export { changeMachineState, type LifecycleOptions } from './lifecycle.js';
+export { machineDockerVersion } from './machine-docker-version.js';
 export { ipOf, machineIp } from './machine-ip.js';
 export { machineParams } from './machine-params.js';
 export { machineState, stateOf } from './machine-state.js';
