@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BERTH = join(ROOT, 'packages/cli/bin/run.js');
+const BERTH = join(ROOT, 'packages/cli/bin/run.cjs');
 
 function intEnv(name, fallback) {
   const value = Number(process.env[name]);

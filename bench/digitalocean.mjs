@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BERTH = join(ROOT, 'packages/cli/bin/run.js');
+const BERTH = join(ROOT, 'packages/cli/bin/run.cjs');
 const OFFLINE = {
   HTTPS_PROXY: 'http://127.0.0.1:9',
   https_proxy: 'http://127.0.0.1:9',

@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BERTH = join(ROOT, 'packages/cli/bin/run.js');
+const BERTH = join(ROOT, 'packages/cli/bin/run.cjs');
 const DOCKER_MACHINE = join(dirname(ROOT), 'shared', 'bin', 'docker-machine');
 
 function intEnv(name, fallback) {

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BERTH = join(ROOT, 'packages/cli/bin/run.js');
+const BERTH = join(ROOT, 'packages/cli/bin/run.cjs');
 const IMAGE_NAME = 'berth-test-debian12.qcow2';
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BERTH = join(ROOT, 'packages/cli/bin/run.js');
+const BERTH = join(ROOT, 'packages/cli/bin/run.cjs');
 // The real docker-machine 0.16.2, run side by side with berth on the same stores.
 const DOCKER_MACHINE = join(ROOT, '..', 'shared', 'bin', 'docker-machine');
 const TIME = '/usr/bin/time';

@@ -14,7 +14,7 @@ const run = promisify(execFile);
 const step = (text) => process.stdout.write(`\n==> ${text}\n`);
 const berth = async (...args) => {
   process.stdout.write(`$ berth ${args.join(' ')}\n`);
-  const { stdout, stderr } = await run(process.execPath, ['packages/cli/bin/run.js', ...args], { env });
+  const { stdout, stderr } = await run(process.execPath, ['packages/cli/bin/run.cjs', ...args], { env });
   process.stderr.write(stderr);
   return stdout;
 };

@@ -25,7 +25,7 @@ export abstract class BerthCommand extends Command {
 
   /**
    * The store and driver processes of this command (opened lazily: `version` never needs them):
-   * the context bin/run.js opened early for this command if there is one, else a new one.
+   * the context main() opened early for this command if there is one, else a new one.
    */
   protected async context(): Promise<BerthContext> {
     if (!this.berth) {

@@ -1,11 +1,15 @@
-import { COMPLETE_COMMAND } from './completion/complete-command.js';
+import { answerWithoutOclif } from './answer-without-oclif.js';
 import { disposeUntakenContext, startEarly } from './early-context.js';
 import { UsageError, writeError } from './error-output.js';
 import { parseGlobalFlags } from './global-flags.js';
-import { answerQuickly } from './quick-commands.js';
 
-/** The whole of `berth`: `binUrl` is bin/run.js's URL, from which oclif finds package.json. */
-export async function main(binUrl: string): Promise<void> {
+export interface MainOptions {
+  /** quick-main.ts already tried completion and the quick path, and they did not answer. */
+  quickTried?: boolean;
+}
+
+/** The whole of `berth`: `binUrl` is bin/run.cjs's URL, from which oclif finds package.json. */
+export async function main(binUrl: string, options: MainOptions = {}): Promise<void> {
   const parsed = parseGlobalFlags(process.argv.slice(2));
   if (parsed.error) {
     const usage = new UsageError(parsed.error, "\nRun 'berth --help' for the global options.");
@@ -14,12 +18,7 @@ export async function main(binUrl: string): Promise<void> {
   Object.assign(process.env, parsed.env);
   const argv = parsed.argv.length > 0 ? parsed.argv : ['--help'];
   try {
-    // Shell completion (`berth __complete WORD...`, on every TAB) is answered without oclif.
-    if (argv[0] === COMPLETE_COMMAND) {
-      await (await import('./completion/answer-completion.js')).answerCompletion(argv.slice(1));
-      return;
-    }
-    if (await answerQuickly(argv)) return;
+    if (!options.quickTried && (await answerWithoutOclif(argv))) return;
     // A driver that runs as its own process starts while oclif loads (see early-context.ts).
     await startEarly(argv);
     try {

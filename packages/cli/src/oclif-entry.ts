@@ -6,7 +6,7 @@ export { COMMANDS } from './commands-index.js';
 export { default as BerthHelp } from './help.js';
 export { default as commandNotFound } from './hooks/command-not-found.js';
 
-/** Runs `argv` as an oclif command; `binUrl` is bin/run.js's URL, from which oclif finds package.json. */
+/** Runs `argv` as an oclif command; `binUrl` is bin/run.cjs's URL, from which oclif finds package.json. */
 export async function runOclif(argv: readonly string[], binUrl: string): Promise<void> {
   await execute({ args: [...argv], dir: binUrl });
 }

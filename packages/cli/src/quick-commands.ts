@@ -19,7 +19,7 @@ import { renderInspect } from './render/inspect-json.js';
 
 /**
  * The quick path: `env`, `config`, `url`, `ip`, `status`, `inspect` and `version` about one
- * machine, without flags, answered before oclif loads. Scripts and shell prompts run `eval $(berth env)` all day, and oclif's
+ * machine, without flags, answered before oclif loads (and `ls`'s plain forms: quick-ls.ts). Scripts and shell prompts run `eval $(berth env)` all day, and oclif's
  * start-up (loading it, then its configuration and command table) is a third of such a call.
  *
  * It runs the very functions the commands use (machine-output.ts), and shows Berth's errors
@@ -51,6 +51,7 @@ const PROGRAM_NAME = 'berth';
 
 /** Answers `argv` if it is a quick form (output or Berth error); false means "run it through oclif". */
 export async function answerQuickly(argv: readonly string[]): Promise<boolean> {
+  if (argv[0] === 'ls') return (await import('./quick-ls.js')).answerLsQuickly(argv.slice(1));
   if (!isQuickForm(argv)) return false;
   const [command, ...names] = argv as [string, ...string[]];
   if (command === 'version' && names.length === 0) {

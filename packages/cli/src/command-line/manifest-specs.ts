@@ -27,7 +27,7 @@ interface ManifestFile {
 }
 
 // The package root, seen from src/command-line or dist/command-line (tests, tsc output), from
-// dist/bundle/berth.js (what bin/run.js loads) or from one of the bundle's chunks.
+// dist/bundle/quick.cjs (what bin/run.cjs loads), dist/bundle/berth.js or one of its chunks.
 const MANIFEST_CANDIDATES = ['../../oclif.manifest.json', '../../../oclif.manifest.json'];
 
 let loaded: Map<string, CommandSpec> | undefined;

@@ -10,6 +10,7 @@ const MAX_HEADER_BYTES = 1024;
 const EXCERPT_CHARS = 160;
 const CR = 0x0d;
 const LF = 0x0a;
+const COLON = 0x3a;
 
 function printable(byte: number): boolean {
   return byte === CR || byte === LF || (byte >= 0x20 && byte <= 0x7e);
@@ -30,6 +31,9 @@ export class FrameGuard {
   private header = '';
   private contentLength: number | undefined;
   private bodyLength = -1;
+  /** Where the header line being read starts in `header`, and whether its name has ended (`:` seen). */
+  private lineStart = 0;
+  private nameEnded = false;
   private body: Buffer[] = [];
   private bodyReceived = 0;
   private violation: FrameViolation | undefined;
@@ -52,35 +56,45 @@ export class FrameGuard {
     for (let offset = start; offset < chunk.length; offset++) {
       const byte = chunk[offset] as number;
       this.header += String.fromCharCode(byte);
-      const seen = () => this.header + chunk.subarray(offset + 1).toString('latin1');
-      if (!printable(byte)) return this.fail('a byte that cannot appear in a frame header', seen());
-      if (byte === LF && !this.header.endsWith('\r\n')) return this.fail('a bare line feed outside a frame', seen());
-      if (this.header.length > MAX_HEADER_BYTES) return this.fail('a frame header that never ends', seen());
-      const problem = this.checkHeader();
-      if (problem !== undefined) return this.fail(problem, seen());
+      const problem = this.checkByte(byte);
+      if (problem !== undefined) return this.fail(problem, this.header + chunk.subarray(offset + 1).toString('latin1'));
       if (this.bodyLength >= 0) return offset + 1;
     }
     return chunk.length;
   }
 
-  /** Checks the header text so far; switches to the body once the blank line arrives. */
-  private checkHeader(): string | undefined {
-    const lines = this.header.split('\r\n');
-    const current = (lines.pop() ?? '').toLowerCase();
-    const colon = current.indexOf(':');
-    if (colon < 0 && !couldBeHeaderName(current.replace(/\r$/, ''))) return 'text that is not a frame header';
-    if (colon >= 0 && !KNOWN_HEADERS.includes(current.slice(0, colon).trim())) return 'an unknown frame header';
-    const complete = lines.at(-1);
-    if (complete === undefined || !this.header.endsWith('\r\n')) return undefined;
-    if (complete === '') {
+  /**
+   * Checks the header after `byte` was added to it; switches to the body once the blank line
+   * arrives. Only the current line is looked at, so a header costs time linear in its length.
+   */
+  private checkByte(byte: number): string | undefined {
+    if (!printable(byte)) return 'a byte that cannot appear in a frame header';
+    if (this.header.length > MAX_HEADER_BYTES) return 'a frame header that never ends';
+    if (byte === LF) {
+      if (!this.header.endsWith('\r\n')) return 'a bare line feed outside a frame';
+      const line = this.header.slice(this.lineStart, -2);
+      this.lineStart = this.header.length;
+      return this.checkLine(line);
+    }
+    if (byte === CR || this.nameEnded) return undefined;
+    const current = this.header.slice(this.lineStart).toLowerCase();
+    if (byte !== COLON) return couldBeHeaderName(current) ? undefined : 'text that is not a frame header';
+    this.nameEnded = true;
+    return KNOWN_HEADERS.includes(current.slice(0, -1).trim()) ? undefined : 'an unknown frame header';
+  }
+
+  /** A complete header line (without its CR LF); the empty line ends the header. */
+  private checkLine(line: string): string | undefined {
+    this.nameEnded = false;
+    if (line === '') {
       if (this.contentLength === undefined) return 'a frame header without Content-Length';
       this.bodyLength = this.contentLength;
       return undefined;
     }
-    const colonAt = complete.indexOf(':');
+    const colonAt = line.indexOf(':');
     if (colonAt < 0) return 'a frame header line without ":"';
-    if (complete.slice(0, colonAt).trim().toLowerCase() === 'content-length') {
-      const value = complete.slice(colonAt + 1).trim();
+    if (line.slice(0, colonAt).trim().toLowerCase() === 'content-length') {
+      const value = line.slice(colonAt + 1).trim();
       if (!/^\d+$/.test(value)) return 'a Content-Length that is not a number';
       this.contentLength = Number(value);
     }
@@ -95,6 +109,7 @@ export class FrameGuard {
       const text = Buffer.concat(this.body).toString('utf8');
       if (!isJsonRpcMessage(text)) return this.fail('a frame whose body is not a JSON-RPC 2.0 message', text);
       this.header = '';
+      this.lineStart = 0;
       this.contentLength = undefined;
       this.bodyLength = -1;
       this.body = [];

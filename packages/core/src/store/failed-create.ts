@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { errnoCode } from './fs-error.js';
@@ -29,7 +29,8 @@ export async function markCreateFailed(store: Store, name: string, failure: Fail
 export async function readCreateFailure(dir: string): Promise<FailedCreate | undefined> {
   let text: string;
   try {
-    text = await readFile(join(dir, FAILED_CREATE_FILE), 'utf8');
+    // Sync, as the store's other reads (load-machine.ts): `ls` looks for one per machine.
+    text = readFileSync(join(dir, FAILED_CREATE_FILE), 'utf8');
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return undefined;
     throw error;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -38,7 +39,8 @@ export async function recordLastKnownState(dir: string, state: LastKnownState): 
 export async function readLastKnownState(dir: string): Promise<LastKnownState | undefined> {
   let text: string;
   try {
-    text = await readFile(join(dir, LAST_STATE_FILE), 'utf8');
+    // Sync, as the store's other reads (load-machine.ts): `ls` reads one of these per machine.
+    text = readFileSync(join(dir, LAST_STATE_FILE), 'utf8');
   } catch {
     return undefined;
   }

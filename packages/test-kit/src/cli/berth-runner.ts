@@ -4,7 +4,7 @@ import { REPO_ROOT } from '../fixtures/shared-fixtures.js';
 import { withPrivateDockerConfig } from './private-docker-config.js';
 
 /** The built `berth` executable of this checkout (`npm run build` first: it loads the bundle). */
-export const BERTH_BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'run.js');
+export const BERTH_BIN = join(REPO_ROOT, 'packages', 'cli', 'bin', 'run.cjs');
 
 export interface BerthOptions {
   /** MACHINE_STORAGE_PATH of the run. Required: a test must never touch the user's own store. */

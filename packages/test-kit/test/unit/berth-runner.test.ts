@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 it('runs the CLI of this checkout', () => {
-  expect(BERTH_BIN).toBe(join(REPO_ROOT, 'packages', 'cli', 'bin', 'run.js'));
+  expect(BERTH_BIN).toBe(join(REPO_ROOT, 'packages', 'cli', 'bin', 'run.cjs'));
 });
 
 it('berth version: exit 0, the version line, nothing on stderr', async () => {
