@@ -62,7 +62,7 @@ export async function listForLs(
   const rows: LsRow[] = passing.map((p) => toRow(p.record, p.probe, dockerHost));
   if (!render.hasFilters(filters)) {
     for (const entry of entries) {
-      if (!entry.ok) rows.push(errorRow(entry.name, entry.error.message));
+      if (!entry.ok) rows.push(unreadableRow(entry.name, entry.error.message));
     }
   }
   const masters = render.swarmMasters(subjects);
@@ -124,7 +124,8 @@ function toRow(record: MachineRecord, probe: MachineProbe, dockerHost: string | 
   };
 }
 
-function errorRow(name: string, message: string): LsRow {
+/** The row of a machine whose config.json could not be read. */
+export function unreadableRow(name: string, message: string): LsRow {
   return {
     Name: name,
     Active: '',

@@ -1,3 +1,4 @@
+import { unreadableRow } from '../../../src/ls-listing.js';
 import type { LsRow } from '../../../src/render/index.js';
 import { fixtureStoreFile } from './fixtures.js';
 
@@ -48,19 +49,7 @@ export function legacyNoneRow(): LsRow {
 
 /** A machine whose config.json could not be read. */
 export function brokenRow(): LsRow {
-  return {
-    Name: 'broken',
-    Active: '',
-    ActiveHost: false,
-    ActiveSwarm: false,
-    DriverName: 'not found',
-    State: 'Error',
-    URL: '',
-    Error: 'Error getting migrated host: unexpected end of JSON input',
-    DockerVersion: '',
-    ResponseTime: 0,
-    ConfigUnreadable: true,
-  };
+  return unreadableRow('broken', 'Error getting migrated host: unexpected end of JSON input');
 }
 
 /** A machine whose state query hit the `--timeout`. */
