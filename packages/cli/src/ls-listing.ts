@@ -1,5 +1,5 @@
 import type { BerthContext, MachineProbe } from '@berth/core/machine';
-import { probeMachine } from '@berth/core/machine';
+import { dockerHostInEffect, probeMachine } from '@berth/core/machine';
 import type { MachineListEntry, MachineRecord } from '@berth/core/store';
 import { swarmMembershipOf } from '@berth/core/store';
 import type { LsRow } from './render/index.js';
@@ -58,7 +58,8 @@ export async function listForLs(
     { ...filters, driver: [], name: [], swarm: [], label: [] },
   );
   if (options.quiet) return { rows: [], stdout: render.renderLsQuiet(passing.map((p) => p.Name)) };
-  const dockerHost = process.env.DOCKER_HOST;
+  // `*` marks the machine plain `docker` talks to: DOCKER_HOST, or the current context (`berth use`).
+  const dockerHost = await dockerHostInEffect(process.env);
   const rows: LsRow[] = passing.map((p) => toRow(p.record, p.probe, dockerHost));
   if (!render.hasFilters(filters)) {
     for (const entry of entries) {

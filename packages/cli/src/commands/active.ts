@@ -1,4 +1,4 @@
-import { probeMachine } from '@berth/core/machine';
+import { dockerHostInEffect, probeMachine } from '@berth/core/machine';
 import { listMachines } from '@berth/core/store';
 import { Flags } from '@oclif/core';
 import { BerthCommand } from '../base-command.js';
@@ -16,7 +16,8 @@ export default class Active extends BerthCommand {
   async run(): Promise<{ name: string }> {
     const { flags, argv } = await this.parse(Active);
     if (argv.length > 0) this.error('Error: Too many arguments given', { exit: 1 });
-    const dockerHost = process.env.DOCKER_HOST ?? '';
+    // DOCKER_HOST, or the machine whose context is current (`berth use`), as `ls` marks it.
+    const dockerHost = await dockerHostInEffect(process.env);
     const ctx = await this.context();
     const machines = (await listMachines(ctx.store)).flatMap((entry) => (entry.ok ? [entry.machine] : []));
     machines.sort((a, b) => compareNatural(a.name.toLowerCase(), b.name.toLowerCase()));

@@ -1,5 +1,6 @@
 /**
- * The ACTIVE column of `ls`: `*` when DOCKER_HOST is this machine's URL, `* (swarm)` when it
+ * The ACTIVE column of `ls`: `*` when `dockerHost` (DOCKER_HOST, or the current docker context:
+ * core's dockerHostInEffect) is this machine's URL, `* (swarm)` when it
  * is the machine's swarm master URL, `-` otherwise. Only running machines can be active.
  */
 

@@ -86,6 +86,10 @@ describe('berth use: every machine is a docker context', () => {
       ].join('\n'),
     );
     expect(run.stdout.split('\n')).toEqual(['berth-web', 'web', 'hello-from-context', '']);
+    // ls and active mark the machine plain docker talks to: the current context's, here.
+    const marked = await bashOk("berth ls && berth ls --format '{{.Name}} {{.Active}}' && berth active");
+    expect(marked.stdout).toMatch(/^web +\* +generic +Running /m);
+    expect(marked.stdout).toMatch(/^web \*\nweb\n$/m);
     // env keeps working as before, next to the context.
     const env = await bashOk("eval $(berth env web) && docker info --format '{{.Name}}' && echo $DOCKER_HOST");
     expect(env.stdout).toBe(`web\ntcp://${host.address}:2376\n`);
@@ -119,6 +123,9 @@ describe('berth use: every machine is a docker context', () => {
     expect(unset.stdout).toBe('Current docker context is now "default"\n');
     expect(await userConfig()).toEqual(USER_CONFIG);
     expect((await bashOk('docker context show')).stdout.trim()).toBe('default');
+    expect((await bashOk("berth ls --format '{{.Name}} {{.Active}}'")).stdout).toBe('web -\n');
+    const active = await bash('berth active');
+    expect(active).toMatchObject({ code: 1, stderr: expect.stringContaining('No active host found') });
   });
 
   it('rm removes the context, and the current context goes back to default with it', async () => {

@@ -15,3 +15,4 @@ export {
 } from './context-store.js';
 export { dockerConfigFile, readCurrentContext, setCurrentContext } from './current-context.js';
 export { dockerConfigDir } from './docker-config-dir.js';
+export { dockerHostInEffect } from './docker-host-in-effect.js';

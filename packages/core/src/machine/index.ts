@@ -1,3 +1,4 @@
+export { dockerHostInEffect } from '../docker-context/docker-host-in-effect.js';
 export {
   DOCKER_CONTEXT_ERROR_CODES,
   DockerConfigDirUnknownError,
