@@ -1,4 +1,5 @@
 import { request } from 'node:https';
+import { EngineAgent, EngineIdentity } from './engine-connection.js';
 import { type EngineTls, parseEngineUrl } from './engine-tls.js';
 
 /** One Docker Engine API call over mutual TLS. */
@@ -26,7 +27,7 @@ export interface EngineAnswer {
  * Calls the engine API and resolves with whatever status it answered (the caller decides what a
  * 503 means); rejects only when no answer came (refused, TLS failure, timeout, abort). The server
  * certificate is checked against the machine's CA and its SANs against the address, as the docker
- * CLI does. A hand-written call, as `engine-version.ts` is: dockerode would bring docker-modem and
+ * CLI does (engine-connection.ts). A hand-written call, as `engine-version.ts` is: dockerode would bring docker-modem and
  * its SSH and proxy dependencies into the bundle for three requests.
  */
 export function callEngine(call: EngineCall): Promise<EngineAnswer> {
@@ -39,10 +40,7 @@ export function callEngine(call: EngineCall): Promise<EngineAnswer> {
         port,
         path: call.path,
         method: call.method,
-        agent: false,
-        ca: call.tls.ca,
-        cert: call.tls.cert,
-        key: call.tls.key,
+        agent: new EngineAgent(new EngineIdentity(call.tls)),
         headers: payload === undefined ? {} : { 'Content-Type': 'application/json' },
         timeout: call.timeoutMs,
         signal: call.signal,

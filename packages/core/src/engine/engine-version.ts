@@ -1,4 +1,5 @@
 import { type Agent, request } from 'node:https';
+import { EngineAgent, EngineIdentity } from './engine-connection.js';
 import type { EngineTls } from './engine-tls.js';
 import { parseEngineUrl } from './engine-tls.js';
 
@@ -16,15 +17,15 @@ export interface EngineQuery {
   timeoutMs: number;
   signal?: AbortSignal;
   /**
-   * A keep-alive agent built for `tls` (see EngineClients) to share connections between queries;
-   * without one, the query makes and closes a connection of its own.
+   * A keep-alive EngineAgent built for `tls` (see EngineClients) to share connections between
+   * queries; without one, the query makes and closes a connection of its own.
    */
   agent?: Agent;
 }
 
 /**
  * Asks the engine for its version over mutual TLS, verifying the server certificate against the
- * machine's CA and its SANs against the address (as the docker CLI will).
+ * machine's CA and its SANs against the address (as the docker CLI will; engine-connection.ts).
  */
 export function getEngineVersion(query: EngineQuery): Promise<EngineVersion> {
   const { host, port } = parseEngineUrl(query.url);
@@ -35,9 +36,7 @@ export function getEngineVersion(query: EngineQuery): Promise<EngineVersion> {
         port,
         path: '/version',
         method: 'GET',
-        ...(query.agent
-          ? { agent: query.agent }
-          : { agent: false, ca: query.tls.ca, cert: query.tls.cert, key: query.tls.key }),
+        agent: query.agent ?? new EngineAgent(new EngineIdentity(query.tls)),
         timeout: query.timeoutMs,
         signal: query.signal,
       },

@@ -1,5 +1,4 @@
-import { Agent } from 'node:https';
-import { createSecureContext } from 'node:tls';
+import { EngineAgent, EngineIdentity } from '../engine/engine-connection.js';
 import type { EngineTls } from '../engine/engine-tls.js';
 import { type EngineVersion, getEngineVersion } from '../engine/engine-version.js';
 import type { HostConfig } from '../store/host-config.js';
@@ -11,7 +10,7 @@ export const MAX_SOCKETS_PER_ENGINE = 6;
 /** What a command needs to query an engine: the TLS files' contents and a pooling agent for them. */
 export interface EngineClient {
   tls: EngineTls;
-  agent: Agent;
+  agent: EngineAgent;
 }
 
 /**
@@ -31,12 +30,8 @@ export class EngineClients {
     if (client === undefined) {
       client = engineTlsFor(config).then((tls) => ({
         tls,
-        agent: new Agent({
-          keepAlive: true,
-          maxSockets: MAX_SOCKETS_PER_ENGINE,
-          // Verifies the engine against this CA only, and its SANs against the address, as before.
-          secureContext: createSecureContext({ ca: tls.ca, cert: tls.cert, key: tls.key }),
-        }),
+        // Verifies each engine against this CA only, and its SANs against the address.
+        agent: new EngineAgent(new EngineIdentity(tls), { keepAlive: true, maxSockets: MAX_SOCKETS_PER_ENGINE }),
       }));
       this.clients.set(key, client);
     }
