@@ -43,7 +43,11 @@ export default class Rm extends BerthCommand {
     let failed = false;
     for (const name of names) {
       try {
-        const outcome = await removeMachineOp(ctx, name, flags.force);
+        const outcome = await removeMachineOp(ctx, name, {
+          force: flags.force,
+          progress: (line) => progress.step(line, name),
+        });
+        if (outcome.swarmError) this.reportWarning(name, outcome.swarmError);
         if (outcome.remoteError) this.reportRemoveError(name, outcome.remoteError);
         if (outcome.secretError) this.reportRemoveError(name, outcome.secretError);
         progress.step(`Successfully removed ${name}`, name);
@@ -55,6 +59,16 @@ export default class Rm extends BerthCommand {
     }
     if (failed) this.exit(1);
     return { removed };
+  }
+
+  /** What rm did not undo although the machine is gone (its node in a swarm), then what to do. */
+  private reportWarning(name: string, warning: unknown): void {
+    if (this.jsonProgress) {
+      this.jsonProgress.error(warning, name);
+      return;
+    }
+    this.logToStderr(`Warning: ${(warning as Error).message}`);
+    for (const action of (warning as { actions?: string[] }).actions ?? []) this.logToStderr(`  ${action}`);
   }
 
   /** docker-machine's line, then what to do about what is left (e.g. a cloud resource to delete). */

@@ -8,8 +8,8 @@ import { genericCreateArgs } from './support/generic-create-args.js';
 /**
  * Swarm mode between two real test hosts on one bridge (2377, 7946 and 4789 reach each other):
  * `create --swarm-mode manager` starts a swarm, `--swarm-mode worker --swarm-join` joins it, and
- * the real docker CLI on the manager sees both nodes. docker-machine's standalone Swarm flags get
- * a warning and set up nothing.
+ * the real docker CLI on the manager sees both nodes; `rm` takes a node out again (a joined
+ * manager demoted first). docker-machine's standalone Swarm flags get a warning and set up nothing.
  */
 describe('berth create --swarm-mode: a manager and a worker on two hosts', () => {
   let session: TestSession;
@@ -132,5 +132,69 @@ describe('berth create --swarm-mode: a manager and a worker on two hosts', () =>
     // Still two nodes (provisioning renamed the worker's host, which its node reports).
     const nodes = await bash("docker $(berth config mgr) node ls --format '{{.Status}}'");
     expect(nodes.stdout.trim().split('\n')).toEqual(['Ready', 'Ready']);
+  });
+  const nodeRows = async () => {
+    const nodes = await bash(
+      "docker $(berth config mgr) node ls --format '{{.Hostname}} {{.Status}} {{.ManagerStatus}}'",
+    );
+    expect(nodes.code, nodes.stderr).toBe(0);
+    return nodes.stdout
+      .trim()
+      .split('\n')
+      .map((row) => row.trimEnd())
+      .sort();
+  };
+  const swarmStateOn = async (host: TestHost) =>
+    (await host.mustExec("docker info --format '{{.Swarm.LocalNodeState}}'")).trim();
+
+  it('rm of the worker takes its node out of the swarm: the manager lists only itself', async () => {
+    const run = await runBerthOk(['rm', '-y', 'wk'], { store });
+    expect(run.stdout).toContain('Leaving the swarm of mgr...\nSuccessfully removed wk\n');
+    expect(run.stderr).not.toContain('Warning');
+    expect(await nodeRows()).toEqual(['mgr Ready Leader']);
+    expect(await swarmStateOn(workerHost)).toBe('inactive');
+  });
+
+  it('rm of a manager that joined demotes it first, then it leaves and its node is deleted', async () => {
+    await runBerthOk(
+      genericCreateArgs(workerHost, 'mgr2', { extra: ['--swarm-mode', 'manager', '--swarm-join', 'mgr'] }),
+      { store },
+    );
+    expect(await nodeRows()).toEqual(['mgr Ready Leader', 'mgr2 Ready Reachable']);
+    const run = await runBerthOk(['rm', '-y', 'mgr2'], { store });
+    expect(run.stdout).toContain('Leaving the swarm of mgr...\nSuccessfully removed mgr2\n');
+    expect(run.stderr).not.toContain('Warning');
+    expect(await nodeRows()).toEqual(['mgr Ready Leader']);
+    expect(await swarmStateOn(workerHost)).toBe('inactive');
+  });
+
+  it('rm of a worker whose manager does not answer removes it, and warns that its node stays listed', async () => {
+    await runBerthOk(
+      genericCreateArgs(workerHost, 'wk2', { extra: ['--swarm-mode', 'worker', '--swarm-join', 'mgr'] }),
+      { store },
+    );
+    await managerHost.mustExec('systemctl stop docker.socket docker.service');
+    try {
+      const run = await runBerthOk(['rm', '-y', 'wk2'], { store });
+      expect(run.stdout).toContain('Leaving the swarm of mgr...\nSuccessfully removed wk2\n');
+      expect(run.stderr).toContain(
+        'Warning: Could not take "wk2" out of the swarm of "mgr": no manager of the swarm answered (asked mgr), so its node stays listed there as Down',
+      );
+      expect(run.stderr).toMatch(/ {2}Remove its node on a manager: docker \$\(berth config mgr\) node rm --force \w+/);
+      expect(await machines()).toEqual(['mgr']);
+      expect(await swarmStateOn(workerHost)).toBe('inactive');
+    } finally {
+      await managerHost.mustExec('systemctl start docker.service');
+    }
+    await expect
+      .poll(async () => (await nodeRows()).join(','), { timeout: 60_000, interval: 1000 })
+      .toMatch(/^mgr Ready Leader,wk2 (Down|Unknown)/);
+  });
+
+  it('rm of the last manager Berth knows leaves the swarm on its engine', async () => {
+    const run = await runBerthOk(['rm', '-y', 'mgr'], { store });
+    expect(run.stdout).toContain('Leaving the swarm of mgr...\nSuccessfully removed mgr\n');
+    expect(await swarmStateOn(managerHost)).toBe('inactive');
+    expect(await machines()).toEqual([]);
   });
 });

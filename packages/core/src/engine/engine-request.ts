@@ -7,7 +7,7 @@ export interface EngineCall {
   /** The machine's Docker URL, `tcp://HOST:PORT`. */
   url: string;
   tls: EngineTls;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   /** Unversioned API path (the engine answers at its own API version), e.g. `/swarm/init`. */
   path: string;
   /** Sent as JSON. */

@@ -25,6 +25,8 @@ export interface SwarmNodeState {
   controlAvailable: boolean;
   /** The managers' swarm addresses (`IP:2377`) as the engine knows them. */
   remoteManagers: string[];
+  /** This engine's node ID in its swarm; empty when it is in none. */
+  nodeId: string;
 }
 
 export interface JoinTokens {
@@ -46,6 +48,7 @@ export async function swarmNodeState(target: EngineTarget): Promise<EngineResult
     LocalNodeState?: unknown;
     ControlAvailable?: unknown;
     RemoteManagers?: unknown;
+    NodeID?: unknown;
   };
   const managers = Array.isArray(swarm.RemoteManagers) ? swarm.RemoteManagers : [];
   return {
@@ -56,6 +59,7 @@ export async function swarmNodeState(target: EngineTarget): Promise<EngineResult
       remoteManagers: managers
         .map((manager) => (manager as { Addr?: unknown }).Addr)
         .filter((addr): addr is string => typeof addr === 'string' && addr !== ''),
+      nodeId: typeof swarm.NodeID === 'string' ? swarm.NodeID : '',
     },
   };
 }
@@ -100,9 +104,63 @@ export async function joinSwarm(target: EngineTarget, join: JoinRequest): Promis
   return { ok: true, value: undefined };
 }
 
+/** `docker swarm leave --force`: a manager may leave too (the caller demoted it first when it could). */
+export async function leaveSwarm(target: EngineTarget): Promise<EngineResult<void>> {
+  const answer = await call(target, 'POST', '/swarm/leave?force=true', undefined, QUERY_TIMEOUT_MS);
+  if (answer.status !== 200) return refusal(answer);
+  return { ok: true, value: undefined };
+}
+
+/** The ID of the node called `hostname`, asked of a manager; empty when it knows none. */
+export async function nodeIdByHostname(target: EngineTarget, hostname: string): Promise<EngineResult<string>> {
+  const filters = encodeURIComponent(JSON.stringify({ name: [hostname] }));
+  const answer = await call(target, 'GET', `/nodes?filters=${filters}`, undefined, QUERY_TIMEOUT_MS);
+  if (answer.status !== 200) return refusal(answer);
+  const nodes = Array.isArray(answer.json)
+    ? (answer.json as { ID?: unknown; Description?: { Hostname?: unknown } }[])
+    : [];
+  // The name filter matches prefixes too: keep the node whose hostname is exactly this one.
+  const node = nodes.find((candidate) => candidate.Description?.Hostname === hostname);
+  return { ok: true, value: typeof node?.ID === 'string' ? node.ID : '' };
+}
+
+/** `docker node demote ID`, on a manager: a manager node must be a worker before it can be removed. */
+export async function demoteNode(target: EngineTarget, nodeId: string): Promise<EngineResult<void>> {
+  const path = `/nodes/${encodeURIComponent(nodeId)}`;
+  const node = await call(target, 'GET', path, undefined, QUERY_TIMEOUT_MS);
+  if (node.status !== 200) return refusal(node);
+  const { Version, Spec } = (node.json ?? {}) as { Version?: { Index?: unknown }; Spec?: Record<string, unknown> };
+  if (typeof Version?.Index !== 'number' || typeof Spec !== 'object' || Spec === null) {
+    return { ok: false, status: node.status, message: `the answer to GET ${path} has no version or spec` };
+  }
+  if (Spec.Role === 'worker') return { ok: true, value: undefined };
+  const update = await call(
+    target,
+    'POST',
+    `${path}/update?version=${Version.Index}`,
+    { ...Spec, Role: 'worker' },
+    QUERY_TIMEOUT_MS,
+  );
+  if (update.status !== 200) return refusal(update);
+  return { ok: true, value: undefined };
+}
+
+/** `docker node rm --force ID`, on a manager. */
+export async function removeNode(target: EngineTarget, nodeId: string): Promise<EngineResult<void>> {
+  const answer = await call(
+    target,
+    'DELETE',
+    `/nodes/${encodeURIComponent(nodeId)}?force=true`,
+    undefined,
+    QUERY_TIMEOUT_MS,
+  );
+  if (answer.status !== 200) return refusal(answer);
+  return { ok: true, value: undefined };
+}
+
 function call(
   target: EngineTarget,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body: unknown,
   timeoutMs: number,

@@ -11,6 +11,7 @@ export const SWARM_ERROR_CODES = {
   SwarmNotManager: 'The machine named by --swarm-join is not a swarm-mode manager.',
   SwarmInitFailed: 'The engine could not initialise swarm mode (docker swarm init); the message is its own.',
   SwarmJoinFailed: 'The engine could not join the swarm (docker swarm join); the message is its own.',
+  SwarmLeaveFailed: 'rm removed the machine but could not take its node out of its swarm; a warning.',
 } as const satisfies Record<string, string>;
 
 export type SwarmErrorCode = keyof typeof SWARM_ERROR_CODES;
@@ -91,6 +92,26 @@ export class SwarmJoinError extends BerthError<SwarmErrorCode> {
         engineMessage,
         ...(status === undefined ? {} : { status }),
       },
+    });
+  }
+}
+
+/**
+ * `rm` of a swarm-mode machine could not take its node out of the swarm. A warning: the machine
+ * is removed all the same, and the actions say what to run on a manager.
+ */
+export class SwarmLeaveError extends BerthError<SwarmErrorCode> {
+  override readonly code = 'SwarmLeaveFailed' as const;
+
+  constructor(machine: string, swarm: string, detail: string, cleanup: { manager?: string; nodeId?: string }) {
+    const node = cleanup.nodeId || machine;
+    super(`Could not take "${machine}" out of the swarm of "${swarm}": ${detail}`, {
+      actions: [
+        cleanup.manager
+          ? `Remove its node on a manager: docker $(berth config ${cleanup.manager}) node rm --force ${node}`
+          : `Remove its node on a manager of that swarm: docker node rm --force ${node}`,
+      ],
+      data: { machine, swarm, detail, ...cleanup },
     });
   }
 }

@@ -13,6 +13,7 @@ export {
   type SwarmErrorCode,
   SwarmInitError,
   SwarmJoinError,
+  SwarmLeaveError,
   SwarmManagerUnknownError,
   SwarmManagerUnreachableError,
   SwarmNotManagerError,
@@ -40,7 +41,7 @@ export { machineState, stateOf } from './machine-state.js';
 export { machineUrl, urlOf } from './machine-url.js';
 export { type OpenMachine, openMachine } from './open-machine.js';
 export { type MachineProbe, probeMachine } from './probe-machine.js';
-export { type RemoveOutcome, removeMachineOp } from './remove-machine-op.js';
+export { type RemoveOptions, type RemoveOutcome, removeMachineOp } from './remove-machine-op.js';
 export { type ReprovisionOptions, reprovisionMachine, reprovisionRecord } from './reprovision-machine.js';
 export { knownHostsFile, sshTarget } from './ssh-target.js';
 export {

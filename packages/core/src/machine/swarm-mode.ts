@@ -21,7 +21,7 @@ import {
 import { loadMachine, type MachineRecord } from '../store/load-machine.js';
 import { type SwarmRole, setSwarmMembership, swarmMembershipOf } from '../store/swarm-membership.js';
 import type { BerthContext } from './berth-context.js';
-import { engineTlsFor } from './engine-tls-files.js';
+import { engineTargetOf } from './engine-target.js';
 import { machineParams } from './machine-params.js';
 
 /** `create --swarm-mode ROLE [--swarm-join MANAGER]`. */
@@ -79,7 +79,7 @@ export async function planSwarmMode(
   const driver = await ctx.drivers.get(record.config.DriverName);
   let target: EngineTarget;
   try {
-    target = await engineTarget(record, driver, ctx, signal);
+    target = await engineTargetOf(ctx, record, driver, signal);
   } catch (error) {
     throw new SwarmManagerUnreachableError(manager, '(no URL)', messageOf(error), error);
   }
@@ -123,7 +123,7 @@ export async function applySwarmMode(
 ): Promise<void> {
   const { progress, signal } = options;
   const { ip } = await driver.getIp(machineParams(ctx.store, record), { signal });
-  const target = await engineTarget(record, driver, ctx, signal);
+  const target = await engineTargetOf(ctx, record, driver, signal);
   if (plan.join === undefined) {
     progress('Initialising swarm mode: this machine is its manager...');
     const init = await settled(target, initSwarm(target, ip));
@@ -137,19 +137,6 @@ export async function applySwarmMode(
   if (!joined.ok)
     throw new SwarmJoinError(record.name, manager, remoteAddrs, joined.message, joined.status || undefined);
   setSwarmMembership(record.config, { Role: plan.role, Manager: swarm });
-}
-
-async function engineTarget(
-  record: MachineRecord,
-  driver: RemoteDriver,
-  ctx: BerthContext,
-  signal: AbortSignal | undefined,
-): Promise<EngineTarget> {
-  const [{ url }, tls] = await Promise.all([
-    driver.getUrl(machineParams(ctx.store, record), { signal }),
-    engineTlsFor(record.config),
-  ]);
-  return { url, tls, ...(signal ? { signal } : {}) };
 }
 
 /** A call to the manager that got no answer at all is the manager being unreachable. */

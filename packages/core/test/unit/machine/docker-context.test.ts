@@ -113,10 +113,10 @@ describe('the docker context of every machine', () => {
     await create(ctx, 'db', 'tcp://10.1.2.4:2376');
     await useMachineContext(ctx, 'web');
     expect(await dockerShows()).toBe('berth-web');
-    await removeMachineOp(ctx, 'db', false);
+    await removeMachineOp(ctx, 'db', { force: false });
     expect(await contextNames()).toEqual(['berth-web', 'default']);
     expect(await dockerShows()).toBe('berth-web');
-    await removeMachineOp(ctx, 'web', false);
+    await removeMachineOp(ctx, 'web', { force: false });
     expect(await contextNames()).toEqual(['default']);
     expect(await dockerShows()).toBe('default');
     await expect(stat(contextTlsDir(configDir, 'berth-web'))).rejects.toThrow(/ENOENT/);
@@ -133,7 +133,7 @@ describe('the docker context of every machine', () => {
     const refused = await useMachineContext(ctx, 'web').catch((error: unknown) => error);
     expect((refused as { code?: string }).code).toBe('DockerContextTaken');
     expect(await dockerShows()).toBe('default');
-    await removeMachineOp(ctx, 'web', false);
+    await removeMachineOp(ctx, 'web', { force: false });
     expect(await endpointOf('berth-web')).toBe('tcp://192.0.2.50:2376');
   });
 

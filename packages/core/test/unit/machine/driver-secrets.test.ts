@@ -180,7 +180,7 @@ describe('with a credential helper configured (credsStore: pass)', () => {
     expect(driver.seen.at(-1)).toBe(secret);
     expect((await inspectMachine(ctx, 'web')).Driver.Token).toBe(REDACTED);
 
-    await removeMachineOp(ctx, 'web', false);
+    await removeMachineOp(ctx, 'web', { force: false });
     expect(driver.seen.at(-1)).toBe(secret);
     expect(Object.keys(await pass.list())).not.toContain(url('web'));
     expect(await listMachineNames(ctx.store)).toEqual([]);
@@ -194,8 +194,8 @@ describe('with a credential helper configured (credsStore: pass)', () => {
     expect(await readFile(join(root, SECRET_NOTICE_FILE), 'utf8')).toBe('helper:pass\n');
     expect(await pass.secretOf(url('one'))).toBe(first);
     expect(await pass.secretOf(url('two'))).toBe(second);
-    await removeMachineOp(ctx, 'one', false);
-    await removeMachineOp(ctx, 'two', false);
+    await removeMachineOp(ctx, 'one', { force: false });
+    await removeMachineOp(ctx, 'two', { force: false });
     expect(Object.keys(await pass.list()).filter((key) => key.startsWith('berth://'))).toEqual([]);
   });
 
@@ -208,7 +208,7 @@ describe('with a credential helper configured (credsStore: pass)', () => {
     expect(stored.driver.Token).toBe(`berth-credential:pass:${url('rot')}`);
     expect(stored.text).not.toContain(rotated);
     expect(await pass.secretOf(url('rot'))).toBe(rotated);
-    await removeMachineOp(ctx, 'rot', false);
+    await removeMachineOp(ctx, 'rot', { force: false });
   });
 
   it('leaves nothing in the helper when create fails, before or after the machine was stored', async () => {
@@ -231,7 +231,7 @@ describe('with a credential helper configured (credsStore: pass)', () => {
       expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
       const won = results[0]?.status === 'fulfilled' ? a : b;
       expect(await pass.secretOf(url('race'))).toBe(won);
-      await removeMachineOp(ctx, 'race', false);
+      await removeMachineOp(ctx, 'race', { force: false });
     } finally {
       await other.dispose();
     }
@@ -240,7 +240,7 @@ describe('with a credential helper configured (credsStore: pass)', () => {
   it('rm -f of a machine whose config.json is unreadable still erases its entries', async () => {
     await create('broken', token());
     await import('node:fs/promises').then((fs) => fs.writeFile(join(root, 'machines', 'broken', 'config.json'), '{'));
-    const outcome = await removeMachineOp(ctx, 'broken', true);
+    const outcome = await removeMachineOp(ctx, 'broken', { force: true });
     expect(outcome.secretError).toBeUndefined();
     expect(Object.keys(await pass.list())).not.toContain(url('broken'));
   });
@@ -255,7 +255,9 @@ describe('with a credential helper configured (credsStore: pass)', () => {
       actions: expect.arrayContaining([expect.stringContaining('docker-credential-pass store')]),
     });
     // rm -f still removes the machine.
-    expect((await removeMachineOp(ctx, 'lost', true)).remoteError).toMatchObject({ code: 'CredentialNotFound' });
+    expect((await removeMachineOp(ctx, 'lost', { force: true })).remoteError).toMatchObject({
+      code: 'CredentialNotFound',
+    });
     expect(await listMachineNames(ctx.store)).toEqual([]);
   });
 });
@@ -284,7 +286,7 @@ describe('without a credential helper', () => {
     await create('kept', token());
     expect(notices).toHaveLength(2);
     expect(notices[1]).toContain('docker-credential-pass');
-    for (const name of ['clear', 'clear2', 'kept']) await removeMachineOp(ctx, name, false);
+    for (const name of ['clear', 'clear2', 'kept']) await removeMachineOp(ctx, name, { force: false });
     expect(Object.keys(await pass.list())).not.toContain(url('kept'));
   });
 });

@@ -276,7 +276,7 @@ describe('removeMachineOp: rm', () => {
   it('removes what the driver made, then the local entry', async () => {
     const record = await machineOf('journaling');
     expect([...journaling.remote]).toEqual(['vm-1']);
-    expect(await removeMachineOp(ctx, record.name, false)).toEqual({ name: record.name });
+    expect(await removeMachineOp(ctx, record.name, { force: false })).toEqual({ name: record.name });
     expect(journaling.removed).toEqual(['vm-1']);
     expect(journaling.remote.size).toBe(0);
     expect(await listMachineNames(ctx.store)).not.toContain(record.name);
@@ -286,11 +286,11 @@ describe('removeMachineOp: rm', () => {
   it('keeps the entry when the driver’s remove fails, and drops it anyway with -f, reporting the error', async () => {
     const record = await machineOf('journaling');
     journaling.failRemove = true;
-    await expect(removeMachineOp(ctx, record.name, false)).rejects.toMatchObject({ code: 'Internal' });
+    await expect(removeMachineOp(ctx, record.name, { force: false })).rejects.toMatchObject({ code: 'Internal' });
     expect(await listMachineNames(ctx.store)).toContain(record.name);
     expect((await stat(join(record.dir, 'journal.json'))).isFile()).toBe(true);
 
-    const outcome = await removeMachineOp(ctx, record.name, true);
+    const outcome = await removeMachineOp(ctx, record.name, { force: true });
     expect(outcome.name).toBe(record.name);
     expect(isBerthError(outcome.remoteError) && outcome.remoteError.code).toBe('Internal');
     expect((outcome.remoteError as BerthError).message).toBe('the provider answered 503 Service Unavailable');
@@ -301,12 +301,12 @@ describe('removeMachineOp: rm', () => {
 
   it('a driver without remove: refused without -f (NotSupported), removed with -f', async () => {
     const record = await machineOf('scripted');
-    const refused = await removeMachineOp(ctx, record.name, false).catch((e: unknown) => e);
+    const refused = await removeMachineOp(ctx, record.name, { force: false }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(BerthError);
     expect(refused).toMatchObject({ code: 'NotSupported', message: 'scripted driver does not support remove' });
     expect(await listMachineNames(ctx.store)).toContain(record.name);
 
-    const outcome = await removeMachineOp(ctx, record.name, true);
+    const outcome = await removeMachineOp(ctx, record.name, { force: true });
     expect(outcome.remoteError).toMatchObject({ code: 'NotSupported' });
     expect(await listMachineNames(ctx.store)).not.toContain(record.name);
   });
@@ -315,17 +315,19 @@ describe('removeMachineOp: rm', () => {
     const record = await machineOf('none', { url: 'tcp://10.0.0.7:2376' });
     await writeFile(record.configPath, '');
     const recorded = (await fixtureOutput('rm-y-broken.stderr')).replace('Error removing host "broken": ', '').trim();
-    await expect(removeMachineOp(ctx, record.name, false)).rejects.toMatchObject({
+    await expect(removeMachineOp(ctx, record.name, { force: false })).rejects.toMatchObject({
       code: 'ConfigCorrupt',
       message: recorded,
     });
     expect(await listMachineNames(ctx.store)).toContain(record.name);
-    const outcome = await removeMachineOp(ctx, record.name, true);
+    const outcome = await removeMachineOp(ctx, record.name, { force: true });
     expect((outcome.remoteError as Error).message).toBe(recorded);
     expect(await listMachineNames(ctx.store)).not.toContain(record.name);
   });
 
   it('the machine does not exist: MachineNotFound', async () => {
-    await expect(removeMachineOp(ctx, 'nosuchmachine', false)).rejects.toMatchObject({ code: 'MachineNotFound' });
+    await expect(removeMachineOp(ctx, 'nosuchmachine', { force: false })).rejects.toMatchObject({
+      code: 'MachineNotFound',
+    });
   });
 });

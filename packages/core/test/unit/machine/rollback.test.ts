@@ -75,12 +75,12 @@ describe('a create that fails after the machine was stored', () => {
     expect(probe.error).toContain('Create failed (Timeout): vm-1 never became active');
 
     // rm without -f does not drop the entry while the remote side is still there.
-    await expect(removeMachineOp(ctx, 'web', false)).rejects.toMatchObject({ code: 'Internal' });
+    await expect(removeMachineOp(ctx, 'web', { force: false })).rejects.toMatchObject({ code: 'Internal' });
     expect(await listMachineNames(ctx.store)).toEqual(['web']);
 
     // The fault clears: rm removes every journaled resource, then the entry.
     driver.failRemove = false;
-    await removeMachineOp(ctx, 'web', false);
+    await removeMachineOp(ctx, 'web', { force: false });
     expect(driver.remote.size).toBe(0);
     expect(driver.removed).toEqual(['vm-1']);
     expect(await listMachineNames(ctx.store)).toEqual([]);
