@@ -7,10 +7,12 @@
 // Left out, loaded from node_modules when used: ssh2 and cpu-features (optional native add-ons,
 // found relative to their own files), the AWS SDK (large, and only the EC2 driver needs it) and
 // typescript (oclif reads a tsconfig.json with it only when run from TypeScript sources).
+import { readFileSync, writeFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Plugin } from '@oclif/core';
 import { build } from 'esbuild';
+import { warmCodeCache } from './warm-code-cache.mjs';
 
 const cli = fileURLToPath(new URL('../packages/cli/', import.meta.url));
 const outdir = `${cli}dist/bundle`;
@@ -57,13 +59,38 @@ await build({
   platform: 'node',
   target: 'node20.19',
   external,
-  plugins: [intoEsmBundle(), lazyNodeModules(['http', 'https', 'tls'])],
+  plugins: [
+    intoEsmBundle(),
+    lazyNodeModules(['http', 'https', 'tls', 'net', 'child_process', 'readline', 'crypto', 'os']),
+  ],
   // The code finds the package (manifest, driver executables) from its own file's URL.
-  banner: { js: "const __berthBundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  // bin/code-cache.cjs passes __berthImport (see rewriteDynamicImports); required, the file imports itself.
+  banner: {
+    js: [
+      "const __berthBundleUrl = require('node:url').pathToFileURL(__filename).href;",
+      "const __berthImportFn = typeof __berthImport === 'function' ? __berthImport : (specifier) => import(specifier);",
+    ].join('\n'),
+  },
   define: { 'import.meta.url': '__berthBundleUrl' },
   logLevel: 'warning',
   legalComments: 'linked',
 });
+
+rewriteDynamicImports(`${outdir}/quick.cjs`);
+
+/**
+ * quick.cjs's `import("...")` calls become `__berthImportFn("...")`: compiled by
+ * bin/code-cache.cjs through vm, the file's own import() would need an experimental flag.
+ * esbuild has no option for this.
+ */
+function rewriteDynamicImports(file) {
+  const source = readFileSync(file, 'utf8');
+  const rewritten = source.replace(/\bimport\(("[^"\n]+")\)/g, '__berthImportFn($1)');
+  const left = rewritten.match(/\bimport\(/g)?.length ?? 0;
+  if (left > 1)
+    throw new Error(`${file}: ${left - 1} import() calls with no string literal, which code-cache.cjs cannot serve`);
+  writeFileSync(file, rewritten);
+}
 
 /** The compiled entry of built-in driver package `name`. */
 function driverEntry(name) {
@@ -132,3 +159,5 @@ for (const [id, command] of Object.entries(plugin.manifest.commands)) {
   }
 }
 await writeFile(`${cli}oclif.manifest.json`, `${JSON.stringify(plugin.manifest, null, 2)}\n`);
+
+warmCodeCache(cli);

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { openSshRsaPublicKey } from './ssh-public-key.js';
 
-const generate = promisify(generateKeyPair);
-
 export interface SshKeyPair {
   /** PEM (PKCS#1) private key, as OpenSSH and ssh2 read it. */
   privateKey: string;
@@ -15,7 +13,8 @@ export interface SshKeyPair {
 
 /** A new RSA key pair for a machine, generated off the event loop with node:crypto. */
 export async function generateSshKeyPair(comment: string, bits = 2048): Promise<SshKeyPair> {
-  const { publicKey, privateKey } = await generate('rsa', { modulusLength: bits });
+  // Promisified here, not at module load, which would load node:crypto in every command.
+  const { publicKey, privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: bits });
   const jwk = publicKey.export({ format: 'jwk' });
   if (!jwk.n || !jwk.e) throw new Error('node:crypto made an RSA key without modulus or exponent');
   const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;

@@ -1,5 +1,5 @@
 import { request } from 'node:https';
-import { EngineAgent, EngineIdentity } from './engine-connection.js';
+import { EngineIdentity, engineAgent } from './engine-connection.js';
 import { type EngineTls, parseEngineUrl } from './engine-tls.js';
 
 /** One Docker Engine API call over mutual TLS. */
@@ -40,7 +40,7 @@ export function callEngine(call: EngineCall): Promise<EngineAnswer> {
         port,
         path: call.path,
         method: call.method,
-        agent: new EngineAgent(new EngineIdentity(call.tls)),
+        agent: engineAgent(new EngineIdentity(call.tls)),
         headers: payload === undefined ? {} : { 'Content-Type': 'application/json' },
         timeout: call.timeoutMs,
         signal: call.signal,

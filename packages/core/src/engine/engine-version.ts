@@ -1,5 +1,5 @@
 import { type Agent, request } from 'node:https';
-import { EngineAgent, EngineIdentity } from './engine-connection.js';
+import { EngineIdentity, engineAgent } from './engine-connection.js';
 import type { EngineTls } from './engine-tls.js';
 import { parseEngineUrl } from './engine-tls.js';
 
@@ -17,7 +17,7 @@ export interface EngineQuery {
   timeoutMs: number;
   signal?: AbortSignal;
   /**
-   * A keep-alive EngineAgent built for `tls` (see EngineClients) to share connections between
+   * A keep-alive engineAgent built for `tls` (see EngineClients) to share connections between
    * queries; without one, the query makes and closes a connection of its own.
    */
   agent?: Agent;
@@ -36,7 +36,7 @@ export function getEngineVersion(query: EngineQuery): Promise<EngineVersion> {
         port,
         path: '/version',
         method: 'GET',
-        agent: query.agent ?? new EngineAgent(new EngineIdentity(query.tls)),
+        agent: query.agent ?? engineAgent(new EngineIdentity(query.tls)),
         timeout: query.timeoutMs,
         signal: query.signal,
       },

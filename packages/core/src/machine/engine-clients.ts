@@ -1,4 +1,5 @@
-import { EngineAgent, EngineIdentity } from '../engine/engine-connection.js';
+import type { Agent } from 'node:https';
+import { EngineIdentity, engineAgent } from '../engine/engine-connection.js';
 import type { EngineTls } from '../engine/engine-tls.js';
 import { type EngineVersion, getEngineVersion } from '../engine/engine-version.js';
 import type { HostConfig } from '../store/host-config.js';
@@ -10,7 +11,7 @@ export const MAX_SOCKETS_PER_ENGINE = 6;
 /** What a command needs to query an engine: the TLS files' contents and a pooling agent for them. */
 export interface EngineClient {
   tls: EngineTls;
-  agent: EngineAgent;
+  agent: Agent;
 }
 
 /**
@@ -31,7 +32,7 @@ export class EngineClients {
       client = engineTlsFor(config).then((tls) => ({
         tls,
         // Verifies each engine against this CA only, and its SANs against the address.
-        agent: new EngineAgent(new EngineIdentity(tls), { keepAlive: true, maxSockets: MAX_SOCKETS_PER_ENGINE }),
+        agent: engineAgent(new EngineIdentity(tls), { keepAlive: true, maxSockets: MAX_SOCKETS_PER_ENGINE }),
       }));
       this.clients.set(key, client);
     }
