@@ -147,32 +147,31 @@ describe('berth create --swarm-mode: a manager and a worker on two hosts', () =>
   const swarmStateOn = async (host: TestHost) =>
     (await host.mustExec("docker info --format '{{.Swarm.LocalNodeState}}'")).trim();
 
-  it('rm of the worker takes its node out of the swarm: the manager lists only itself', async () => {
-    const run = await runBerthOk(['rm', '-y', 'wk'], { store });
-    expect(run.stdout).toContain('Leaving the swarm of mgr...\nSuccessfully removed wk\n');
+  /** `rm -y NAME` of a machine on the worker's host: it left, and the manager lists only itself. */
+  const removeCleanly = async (name: string) => {
+    const run = await runBerthOk(['rm', '-y', name], { store });
+    expect(run.stdout).toContain(`Leaving the swarm of mgr...\nSuccessfully removed ${name}\n`);
     expect(run.stderr).not.toContain('Warning');
     expect(await nodeRows()).toEqual(['mgr Ready Leader']);
     expect(await swarmStateOn(workerHost)).toBe('inactive');
+  };
+  const joinFromWorkerHost = (name: string, role: 'manager' | 'worker') =>
+    runBerthOk(genericCreateArgs(workerHost, name, { extra: ['--swarm-mode', role, '--swarm-join', 'mgr'] }), {
+      store,
+    });
+
+  it('rm of the worker takes its node out of the swarm: the manager lists only itself', async () => {
+    await removeCleanly('wk');
   });
 
   it('rm of a manager that joined demotes it first, then it leaves and its node is deleted', async () => {
-    await runBerthOk(
-      genericCreateArgs(workerHost, 'mgr2', { extra: ['--swarm-mode', 'manager', '--swarm-join', 'mgr'] }),
-      { store },
-    );
+    await joinFromWorkerHost('mgr2', 'manager');
     expect(await nodeRows()).toEqual(['mgr Ready Leader', 'mgr2 Ready Reachable']);
-    const run = await runBerthOk(['rm', '-y', 'mgr2'], { store });
-    expect(run.stdout).toContain('Leaving the swarm of mgr...\nSuccessfully removed mgr2\n');
-    expect(run.stderr).not.toContain('Warning');
-    expect(await nodeRows()).toEqual(['mgr Ready Leader']);
-    expect(await swarmStateOn(workerHost)).toBe('inactive');
+    await removeCleanly('mgr2');
   });
 
   it('rm of a worker whose manager does not answer removes it, and warns that its node stays listed', async () => {
-    await runBerthOk(
-      genericCreateArgs(workerHost, 'wk2', { extra: ['--swarm-mode', 'worker', '--swarm-join', 'mgr'] }),
-      { store },
-    );
+    await joinFromWorkerHost('wk2', 'worker');
     await managerHost.mustExec('systemctl stop docker.socket docker.service');
     try {
       const run = await runBerthOk(['rm', '-y', 'wk2'], { store });
