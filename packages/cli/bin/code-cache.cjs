@@ -6,7 +6,7 @@
 //
 // The pairing is checked by a build ID, not left to V8, which checks only the source's length.
 // A cache V8 rejects (another Node or V8 flags) is replaced on exit, when the directory is
-// writable; BERTH_CODE_CACHE=off loads without one.
+// writable. BERTH_CODE_CACHE=off loads without one; =write remakes it (the build's warm-up).
 'use strict';
 const { readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
@@ -27,10 +27,9 @@ function cacheHeader(buildId) {
  * `rejected` by V8, `absent` (none, or one of another build), or `off` (BERTH_CODE_CACHE=off, or
  * a file with no build ID).
  * @param {string} filename absolute path of the .cjs file
- * @param {{ write?: boolean }} [options] write: make the cache even when one was accepted (the build's warm-up)
  * @returns {{ exports: any, cache: 'accepted' | 'rejected' | 'absent' | 'off' }}
  */
-function loadWithCodeCache(filename, options = {}) {
+function loadWithCodeCache(filename) {
   const source = readFileSync(filename, 'utf8');
   const buildId = BUILD_ID.exec(source.slice(-64))?.[1];
   const cacheFile = `${filename}.cache`;
@@ -47,7 +46,7 @@ function loadWithCodeCache(filename, options = {}) {
       : script.cachedDataRejected
         ? 'rejected'
         : 'accepted';
-  if (useCache && (options.write || cache !== 'accepted')) {
+  if (useCache && (cache !== 'accepted' || process.env.BERTH_CODE_CACHE === 'write')) {
     // On exit, so the cache holds what this run compiled, not only the top level.
     process.once('exit', () => writeCache(cacheFile, buildId, script));
   }

@@ -4,7 +4,5 @@
 // (code-cache.cjs); the rest loads from there. This file is CommonJS too: an ES module importing
 // quick.cjs would have Node scan it for its exports.
 const { loadWithCodeCache } = require('./code-cache.cjs');
-const quick = loadWithCodeCache(require('node:path').join(__dirname, '../dist/bundle/quick.cjs'), {
-  write: process.env.BERTH_CODE_CACHE === 'write',
-}).exports;
+const quick = loadWithCodeCache(require('node:path').join(__dirname, '../dist/bundle/quick.cjs')).exports;
 quick.quickMain(require('node:url').pathToFileURL(__filename).href);

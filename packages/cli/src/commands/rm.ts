@@ -61,23 +61,23 @@ export default class Rm extends BerthCommand {
     return { removed };
   }
 
-  /** What rm did not undo although the machine is gone (its node in a swarm), then what to do. */
-  private reportWarning(name: string, warning: unknown): void {
-    if (this.jsonProgress) {
-      this.jsonProgress.error(warning, name);
-      return;
-    }
-    this.logToStderr(`Warning: ${(warning as Error).message}`);
-    for (const action of (warning as { actions?: string[] }).actions ?? []) this.logToStderr(`  ${action}`);
-  }
-
   /** docker-machine's line, then what to do about what is left (e.g. a cloud resource to delete). */
   private reportRemoveError(name: string, error: unknown): void {
+    this.report(name, error, `Error removing host "${name}": `);
+  }
+
+  /** What rm did not undo although the machine is gone (its node in a swarm), then what to do. */
+  private reportWarning(name: string, warning: unknown): void {
+    this.report(name, warning, 'Warning: ');
+  }
+
+  /** On stderr after `prefix`, with its actions; with `--progress json`, an error line with its code. */
+  private report(name: string, error: unknown, prefix: string): void {
     if (this.jsonProgress) {
       this.jsonProgress.error(error, name);
       return;
     }
-    this.logToStderr(`Error removing host "${name}": ${(error as Error).message}`);
+    this.logToStderr(`${prefix}${(error as Error).message}`);
     for (const action of (error as { actions?: string[] }).actions ?? []) this.logToStderr(`  ${action}`);
   }
 }

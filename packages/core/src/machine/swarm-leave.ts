@@ -38,7 +38,8 @@ export async function leaveSwarmBeforeRemove(
   const { signal } = options;
   options.progress(`Leaving the swarm of ${membership.Manager}...`);
   const { manager, tried } = await reachableManager(ctx, record.name, membership, signal);
-  const own = await attempt(engineTargetOf(ctx, record, driver, signal).then(swarmNodeState));
+  const ownTarget = await attempt(engineTargetOf(ctx, record, driver, signal).then(asOk));
+  const own = ownTarget.ok ? await attempt(swarmNodeState(ownTarget.value)) : ownTarget;
   let nodeId = own.ok ? own.value.nodeId : '';
   if (nodeId === '' && manager) {
     // The machine's engine did not answer (stopped, gone): its manager knows the node by hostname,
@@ -46,10 +47,11 @@ export async function leaveSwarmBeforeRemove(
     const found = await attempt(nodeIdByHostname(manager.target, record.name));
     if (found.ok) nodeId = found.value;
   }
+  // The manager to run the cleanup on: the one that answered, else the first one asked.
+  const cleanupOn = manager?.name ?? tried[0];
   const fail = (detail: string) =>
     new SwarmLeaveError(record.name, membership.Manager, detail, {
-      // The manager to run the cleanup on: the one that answered, else the first one asked.
-      ...(manager || tried[0] ? { manager: manager?.name ?? tried[0] } : {}),
+      ...(cleanupOn ? { manager: cleanupOn } : {}),
       ...(nodeId ? { nodeId } : {}),
     });
 
@@ -57,8 +59,8 @@ export async function leaveSwarmBeforeRemove(
     const demoted = await attempt(demoteNode(manager.target, nodeId));
     if (!demoted.ok) return fail(`demoting its node on "${manager.name}" failed: ${demoted.message}`);
   }
-  if (own.ok && own.value.localNodeState !== 'inactive') {
-    const left = await attempt(engineTargetOf(ctx, record, driver, signal).then(leaveSwarm));
+  if (ownTarget.ok && own.ok && own.value.localNodeState !== 'inactive') {
+    const left = await attempt(leaveSwarm(ownTarget.value));
     if (!left.ok) return fail(`its engine could not leave: ${left.message}`);
   }
   if (manager === undefined) {
@@ -97,8 +99,13 @@ async function reachableManager(
     .sort((a, b) => Number(b.name === membership.Manager) - Number(a.name === membership.Manager));
   const tried = candidates.map((machine) => machine.name);
   for (const machine of candidates) {
-    const driver = await ctx.drivers.get(machine.config.DriverName);
-    const target = await attempt(engineTargetOf(ctx, machine, driver, signal).then(asOk));
+    // A candidate whose driver or engine cannot be reached is passed over, never fails the rm.
+    const target = await attempt(
+      ctx.drivers
+        .get(machine.config.DriverName)
+        .then((driver) => engineTargetOf(ctx, machine, driver, signal))
+        .then(asOk),
+    );
     if (!target.ok) continue;
     const state = await attempt(swarmNodeState(target.value));
     if (state.ok && state.value.localNodeState === 'active' && state.value.controlAvailable) {
