@@ -484,30 +484,84 @@ async function quickCommandRows(store, machine) {
     ['inspect', machine],
     ['version', machine],
   ];
+  const floors = await floorPrograms(store, machine);
   const environments = [{ label: process.env.NODE_EXTRA_CA_CERTS ? 'NODE_EXTRA_CA_CERTS set' : 'as run', unset: [] }];
   if (process.env.NODE_EXTRA_CA_CERTS)
     environments.push({ label: 'without NODE_EXTRA_CA_CERTS', unset: ['NODE_EXTRA_CA_CERTS'] });
   for (const { label, unset } of environments) {
     for (const args of commands) await mustBerth(args, { store, unset }); // warm-up; a failure fails the bench
+    for (const { run, same } of floors) {
+      // A floor does the command's work: it prints what the command prints.
+      const [ours, floor] = [
+        await mustBerth(same, { store, unset }),
+        await mustBerth(run.args, { ...run, store, unset }),
+      ];
+      if (floor.stdout !== ours.stdout) {
+        throw new Error(
+          `floor of \`${same.join(' ')}\` printed ${JSON.stringify(floor.stdout)}, not ${JSON.stringify(ours.stdout)}`,
+        );
+      }
+    }
     log(`${commands.length} one-machine commands against node -e '', ${label}, x ${RUNS}...`);
     const timed = await timeSideBySide(
-      [{ ...BARE_NODE, unset }, ...commands.map((args) => ({ args, unset })), { args: ['version'], unset }],
+      [
+        { ...BARE_NODE, unset },
+        ...floors.map(({ run }) => ({ ...run, unset })),
+        ...commands.map((args) => ({ args, unset })),
+        { args: ['version'], unset },
+      ],
       store,
       RUNS,
     );
-    const [bare, ...rest] = timed;
+    const [bare, ...afterBare] = timed;
+    const rest = afterBare.slice(floors.length);
     row(`node -e '' (${label})`, timing(bare));
+    for (const [i, { label: floor }] of floors.entries()) {
+      const measured = afterBare[i];
+      row(`floor: ${floor} (${label})`, `${timing(measured)}, ${times(measured.wall, bare.wall)}`);
+    }
     for (const [i, args] of [...commands, ['version']].entries()) {
       const ratio = rest[i].wall / bare.wall;
       const targeted = i < commands.length;
+      // Against the floor of the work it does: a TLS handshake for env, config and version gen1.
+      const tls = TLS_COMMANDS.has(args[0]) && args.length > 1;
+      const floor = afterBare[floors.findIndex((candidate) => candidate.tls === tls)];
       row(
-        `${args.join(' ')} (${label}): wall, × node -e '' (CPU ×)`,
-        `${timing(rest[i])}, ${ratio.toFixed(2)}× (CPU ${times(rest[i].cpu, bare.cpu)})`,
+        `${args.join(' ')} (${label}): wall, × node -e '' (CPU ×; × its floor)`,
+        `${timing(rest[i])}, ${ratio.toFixed(2)}× (CPU ${times(rest[i].cpu, bare.cpu)}; ${times(rest[i].wall, floor.wall)})`,
         targeted ? '≤ 1.30×' : '',
         targeted ? ratio <= 1.3 : undefined,
       );
     }
   }
+}
+
+/** The one-machine commands that open a TLS connection to the engine (env and config check its certificates). */
+const TLS_COMMANDS = new Set(['env', 'config', 'version']);
+
+/**
+ * The least a Node program does for those commands (bench/floors/), timed in the same rounds: how
+ * far above `node -e ''` any Node implementation must be. The engine's address is the machine's
+ * own, from its config.json.
+ */
+async function floorPrograms(store, machine) {
+  const dir = join(store, 'machines', machine);
+  const { Driver } = JSON.parse(await readFile(join(dir, 'config.json'), 'utf8'));
+  const floor = (file, args) => ({ command: [process.execPath, join(ROOT, 'bench/floors', file)], args });
+  return [
+    {
+      label: 'store-read.cjs, config.json read (the least `ip` needs)',
+      run: floor('store-read.cjs', [store, machine]),
+      same: ['ip', machine],
+      tls: false,
+    },
+    {
+      label: 'engine-version.cjs, one TLS request (the least `version` needs; env and config need its handshake)',
+      run: floor('engine-version.cjs', [dir, Driver.IPAddress, String(Driver.EnginePort)]),
+      same: ['version', machine],
+      tls: true,
+    },
+  ];
 }
 
 /** Built-in drivers run as their own processes, as third-party drivers always do. */
