@@ -1,6 +1,7 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { DriverNotFoundError } from '@berth/driver-protocol';
+import { StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
 import type { DriverExecutable } from './discovery.js';
 import type { DriverEndpoint, DriverExit } from './driver-endpoint.js';
 import { killOnExit } from './exit-reaper.js';
@@ -30,6 +31,8 @@ export class DriverProcess implements DriverEndpoint {
   readonly pid: number;
   readonly stdin: Writable;
   readonly stdout: Readable;
+  readonly reader: StreamMessageReader;
+  readonly writer: StreamMessageWriter;
   /** Settles when the process has exited and its pipes have drained (or stopped draining). */
   readonly exited: Promise<DriverExit>;
   private exit: DriverExit | undefined;
@@ -42,6 +45,8 @@ export class DriverProcess implements DriverEndpoint {
     this.pid = child.pid as number;
     this.stdin = child.stdin;
     this.stdout = child.stdout;
+    this.reader = new StreamMessageReader(child.stdout);
+    this.writer = new StreamMessageWriter(child.stdin);
     this.stderr = new LineTail(options.stderrTailLines ?? 20, options.onStderrLine);
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => this.stderr.push(text));
@@ -92,6 +97,11 @@ export class DriverProcess implements DriverEndpoint {
       });
     });
     return new DriverProcess(child, options);
+  }
+
+  /** What the session's framing check reads: the driver's stdout. */
+  get frames(): Readable {
+    return this.stdout;
   }
 
   /** Exit code and signal, once the process has exited. */

@@ -12,8 +12,13 @@ import {
   type ProgressParams,
   ShutdownRequest,
 } from '@berth/driver-protocol';
-import { CancellationTokenSource, type Logger, type MessageConnection, type RequestType } from 'vscode-jsonrpc';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
+import {
+  CancellationTokenSource,
+  createMessageConnection,
+  type Logger,
+  type MessageConnection,
+  type RequestType,
+} from 'vscode-jsonrpc';
 import type { DriverEndpoint } from './driver-endpoint.js';
 import {
   type CallLabel,
@@ -93,16 +98,14 @@ export class DriverSession {
 
   constructor(private readonly options: DriverSessionOptions) {
     const { process: child, redactor } = options;
-    const guard = new FrameGuard();
-    child.stdout.on('data', (chunk: Buffer) => {
-      const violation = guard.push(chunk);
-      if (violation !== undefined) this.fail(driverBrokeProtocol(options.driverName, violation));
-    });
-    this.connection = createMessageConnection(
-      new StreamMessageReader(child.stdout),
-      new StreamMessageWriter(child.stdin),
-      this.logger(),
-    );
+    if (child.frames !== undefined) {
+      const guard = new FrameGuard();
+      child.frames.on('data', (chunk: Buffer) => {
+        const violation = guard.push(chunk);
+        if (violation !== undefined) this.fail(driverBrokeProtocol(options.driverName, violation));
+      });
+    }
+    this.connection = createMessageConnection(child.reader, child.writer, this.logger());
     this.connection.onError(([error, message]) => {
       // Write errors (message set) mean the driver went away; its exit is reported instead.
       if (message !== undefined) return;

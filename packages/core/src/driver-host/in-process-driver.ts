@@ -1,45 +1,52 @@
-import { PassThrough } from 'node:stream';
 import type { Driver } from '@berth/driver-protocol';
 import { type ServedConnection, serveConnection } from '@berth/driver-sdk';
-import type { MessageConnection } from 'vscode-jsonrpc';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
+import {
+  createMessageConnection,
+  type MessageConnection,
+  type MessageReader,
+  type MessageWriter,
+} from 'vscode-jsonrpc';
 import type { DriverEndpoint, DriverExit } from './driver-endpoint.js';
+import { type MessagePipeEnd, messagePipe } from './message-pipe.js';
 
 /**
- * A built-in driver served inside berth's own process. The session still speaks JSON-RPC frames to
- * it, over a pair of in-memory pipes, so it behaves exactly as the same driver run as an
- * executable, but costs no second Node start-up: about 0.1 s, most of a quick command's budget.
+ * A built-in driver served inside berth's own process. The session still speaks JSON-RPC to it,
+ * through an in-memory message pipe (message-pipe.ts) that hands each side a JSON copy, so it
+ * behaves exactly as the same driver run as an executable, but costs no second Node start-up:
+ * about 0.1 s, most of a quick command's budget.
  *
  * Ending it mirrors a process: EOF on its input lets running calls answer, then it is gone; kill
  * drops the connection at once (calls still running are cancelled through their AbortSignal).
  */
 export class InProcessDriver implements DriverEndpoint {
   readonly pid = process.pid;
-  readonly stdin = new PassThrough();
-  readonly stdout = new PassThrough();
+  readonly reader: MessageReader;
+  readonly writer: MessageWriter;
   readonly exited: Promise<DriverExit>;
   private finish!: (exit: DriverExit) => void;
   private exit: DriverExit | undefined;
+  private readonly driverEnd: MessagePipeEnd;
   private readonly connection: MessageConnection;
   private readonly served: ServedConnection;
 
   constructor(driver: Driver) {
+    const { a: berthEnd, b: driverEnd } = messagePipe();
+    this.reader = berthEnd.reader;
+    this.writer = berthEnd.writer;
+    this.driverEnd = driverEnd;
     this.exited = new Promise((resolve) => {
       this.finish = (exit) => {
         if (this.exit !== undefined) return;
         this.exit = exit;
         this.connection.dispose();
-        this.stdout.end();
+        this.driverEnd.writer.end();
         resolve(exit);
       };
     });
-    this.connection = createMessageConnection(
-      new StreamMessageReader(this.stdin),
-      new StreamMessageWriter(this.stdout),
-    );
+    this.connection = createMessageConnection(driverEnd.reader, driverEnd.writer);
     this.served = serveConnection(driver, this.connection);
     // As `serve()` does on stdin EOF: answer what is running, then end.
-    this.stdin.on('end', () => {
+    driverEnd.onPeerEnd(() => {
       void this.served.idle().then(() => this.finish({ code: 0, signal: null }));
     });
   }
@@ -49,7 +56,7 @@ export class InProcessDriver implements DriverEndpoint {
   }
 
   async stop(graceMs: number): Promise<DriverExit> {
-    this.stdin.end();
+    this.writer.end();
     return this.waitOrKill(graceMs);
   }
 

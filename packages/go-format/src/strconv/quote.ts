@@ -21,15 +21,17 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\v': '\\v',
 };
 
-// Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space.
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+// Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. Made on
+// first use: building its Unicode classes costs half a millisecond at every start otherwise.
+let printable: RegExp | undefined;
 
 function escapeRune(char: string, quote: string): string {
   if (char === quote || char === '\\') return `\\${char}`;
   const codePoint = char.codePointAt(0) ?? 0xfffd;
   // A lone surrogate cannot be UTF-8; Go would see the replacement character.
   if (codePoint >= 0xd800 && codePoint <= 0xdfff) return '\\ufffd';
-  if (PRINTABLE.test(char)) return char;
+  printable ??= /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+  if (printable.test(char)) return char;
   const short = SHORT_ESCAPES[char];
   if (short !== undefined) return short;
   if (codePoint < 0x20 || codePoint === 0x7f) return `\\x${hex(codePoint, 2)}`;
