@@ -30,6 +30,7 @@ class PipeReader extends AbstractMessageReader {
   private readonly waiting: Message[] = [];
   private readonly endListeners: Array<() => void> = [];
   private ended = false;
+  private disposed = false;
 
   listen(callback: DataCallback): Disposable {
     this.callback = callback;
@@ -37,8 +38,16 @@ class PipeReader extends AbstractMessageReader {
     return { dispose: () => (this.callback = undefined) };
   }
 
+  /** As a stream reader's: what arrives after a connection disposed of it reaches nobody. */
+  override dispose(): void {
+    this.disposed = true;
+    this.callback = undefined;
+    this.waiting.length = 0;
+    super.dispose();
+  }
+
   deliver(message: Message): void {
-    if (this.ended) return;
+    if (this.ended || this.disposed) return;
     if (this.callback === undefined) this.waiting.push(message);
     else this.callback(message);
   }

@@ -57,6 +57,15 @@ describe('the in-memory message pipe of in-process drivers', () => {
     expect(lateListener).toBe(1);
   });
 
+  it('delivers nothing to a reader its connection disposed of', async () => {
+    const { a, b } = messagePipe();
+    const got = collect(b);
+    b.reader.dispose();
+    await a.writer.write({ jsonrpc: '2.0', method: 'after' } as Message);
+    await settle();
+    expect(got).toEqual([]);
+  });
+
   it('reports a message JSON cannot carry as a write error, as a stream writer does', async () => {
     const { a, b } = messagePipe();
     const got = collect(b);
