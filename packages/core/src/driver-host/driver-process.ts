@@ -33,6 +33,8 @@ export class DriverProcess implements DriverEndpoint {
   readonly stdout: Readable;
   readonly reader: StreamMessageReader;
   readonly writer: StreamMessageWriter;
+  /** What the session's framing check reads: the driver's stdout. */
+  readonly frames: Readable;
   /** Settles when the process has exited and its pipes have drained (or stopped draining). */
   readonly exited: Promise<DriverExit>;
   private exit: DriverExit | undefined;
@@ -47,6 +49,7 @@ export class DriverProcess implements DriverEndpoint {
     this.stdout = child.stdout;
     this.reader = new StreamMessageReader(child.stdout);
     this.writer = new StreamMessageWriter(child.stdin);
+    this.frames = child.stdout;
     this.stderr = new LineTail(options.stderrTailLines ?? 20, options.onStderrLine);
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', (text: string) => this.stderr.push(text));
@@ -97,11 +100,6 @@ export class DriverProcess implements DriverEndpoint {
       });
     });
     return new DriverProcess(child, options);
-  }
-
-  /** What the session's framing check reads: the driver's stdout. */
-  get frames(): Readable {
-    return this.stdout;
   }
 
   /** Exit code and signal, once the process has exited. */

@@ -7,7 +7,7 @@ import {
   type MessageWriter,
 } from 'vscode-jsonrpc';
 import type { DriverEndpoint, DriverExit } from './driver-endpoint.js';
-import { type MessagePipeEnd, messagePipe } from './message-pipe.js';
+import { messagePipe } from './message-pipe.js';
 
 /**
  * A built-in driver served inside berth's own process. The session still speaks JSON-RPC to it,
@@ -25,7 +25,8 @@ export class InProcessDriver implements DriverEndpoint {
   readonly exited: Promise<DriverExit>;
   private finish!: (exit: DriverExit) => void;
   private exit: DriverExit | undefined;
-  private readonly driverEnd: MessagePipeEnd;
+  /** The driver's side of the pipe: ending it is EOF on berth's reader. */
+  private readonly driverWriter: MessageWriter;
   private readonly connection: MessageConnection;
   private readonly served: ServedConnection;
 
@@ -33,20 +34,20 @@ export class InProcessDriver implements DriverEndpoint {
     const { a: berthEnd, b: driverEnd } = messagePipe();
     this.reader = berthEnd.reader;
     this.writer = berthEnd.writer;
-    this.driverEnd = driverEnd;
+    this.driverWriter = driverEnd.writer;
     this.exited = new Promise((resolve) => {
       this.finish = (exit) => {
         if (this.exit !== undefined) return;
         this.exit = exit;
         this.connection.dispose();
-        this.driverEnd.writer.end();
+        this.driverWriter.end();
         resolve(exit);
       };
     });
     this.connection = createMessageConnection(driverEnd.reader, driverEnd.writer);
     this.served = serveConnection(driver, this.connection);
     // As `serve()` does on stdin EOF: answer what is running, then end.
-    driverEnd.onPeerEnd(() => {
+    driverEnd.reader.onClose(() => {
       void this.served.idle().then(() => this.finish({ code: 0, signal: null }));
     });
   }

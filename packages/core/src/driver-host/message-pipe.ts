@@ -17,18 +17,15 @@ import {
  * as a stream's data events would.
  */
 
-/** One end of a message pipe: its reader and writer. */
+/** One end of a message pipe. Its reader fires onClose once the other end's writer has ended (EOF). */
 export interface MessagePipeEnd {
   reader: MessageReader;
   writer: MessageWriter;
-  /** Called once the other end has ended its writer (EOF on this end's input). */
-  onPeerEnd(listener: () => void): void;
 }
 
 class PipeReader extends AbstractMessageReader {
   private callback: DataCallback | undefined;
   private readonly waiting: Message[] = [];
-  private readonly endListeners: Array<() => void> = [];
   private ended = false;
   private disposed = false;
 
@@ -56,12 +53,6 @@ class PipeReader extends AbstractMessageReader {
     if (this.ended) return;
     this.ended = true;
     this.fireClose();
-    for (const listener of this.endListeners) listener();
-  }
-
-  onEnd(listener: () => void): void {
-    if (this.ended) queueMicrotask(listener);
-    else this.endListeners.push(listener);
   }
 }
 
@@ -100,7 +91,7 @@ export function messagePipe(): { a: MessagePipeEnd; b: MessagePipeEnd } {
   const toA = new PipeReader();
   const toB = new PipeReader();
   return {
-    a: { reader: toA, writer: new PipeWriter(toB), onPeerEnd: (listener) => toA.onEnd(listener) },
-    b: { reader: toB, writer: new PipeWriter(toA), onPeerEnd: (listener) => toB.onEnd(listener) },
+    a: { reader: toA, writer: new PipeWriter(toB) },
+    b: { reader: toB, writer: new PipeWriter(toA) },
   };
 }
